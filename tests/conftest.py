@@ -1,0 +1,171 @@
+"""Fixtures: a migrated database (SQLite by default, PostgreSQL when
+HANKEFLOW_TEST_DATABASE_URL says so), a session per test inside a rolled-back transaction,
+a frozen clock to travel with, and factories that return callables."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from argon2 import PasswordHasher
+
+from models import Call, Organisation, Submission, User
+from workflow import clock as clock_module
+from workflow import migrate, passwords
+from workflow.calls import create_call
+from workflow.db import make_engine
+from workflow.directory import create_organisation, create_user
+from workflow.engine import fire
+from workflow.submissions import create_draft
+from workflow.timeutil import HELSINKI
+
+TEST_DATABASE_URL = os.environ.get("HANKEFLOW_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+# Argon2 at full strength costs ~50 ms a hash: too slow for hundreds of test users.
+passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def helsinki(*args: int) -> dt.datetime:
+    """An instant given as Helsinki wall-clock time: helsinki(2024, 6, 3, 16, 15)."""
+    return dt.datetime(*args, tzinfo=HELSINKI).astimezone(dt.timezone.utc)
+
+
+def is_postgres(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = make_engine(database_url)
+    if is_postgres(engine):
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    migrate.upgrade(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: sa.Engine) -> Iterator[so.Session]:
+    """A session whose commits are savepoints inside one transaction that is rolled back."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        session = so.Session(bind=connection, join_transaction_mode="create_savepoint",
+                             expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            transaction.rollback()
+
+
+@pytest.fixture
+def clock() -> Iterator[clock_module.FrozenClock]:
+    """The frozen clock, at 2.6.2024 9.00 Helsinki time unless a test moves it."""
+    frozen = clock_module.FrozenClock(helsinki(2024, 6, 2, 9, 0))
+    with clock_module.using(frozen):
+        yield frozen
+
+
+_counter = itertools.count(1)
+
+
+def business_id(n: int) -> str:
+    """A valid Finnish business ID from a number."""
+    digits = f"{n:07d}"
+    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
+    if remainder == 1:
+        return business_id(n + 1)
+    return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
+
+
+@pytest.fixture
+def make_org(session: so.Session, clock):
+    def make(name: str | None = None, kind: str = "university") -> Organisation:
+        n = next(_counter)
+        return create_organisation(session, name=name or f"Organisation {n}",
+                                   business_id=business_id(1000000 + n), kind=kind)
+    return make
+
+
+@pytest.fixture
+def make_user(session: so.Session, clock, make_org):
+    def make(*roles: str, organisation: Organisation | None = None, email: str | None = None,
+             locale: str = "fi") -> User:
+        roles = roles or ("applicant",)
+        if organisation is None and "applicant" in roles:
+            organisation = make_org()
+        n = next(_counter)
+        return create_user(session, email=email or f"user{n}@example.fi", name=f"User {n}",
+                           password=PASSWORD, roles=list(roles), organisation=organisation,
+                           locale=locale)
+    return make
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    return make_user("admin")
+
+
+ESR_OPENS = helsinki(2024, 3, 11, 9, 0)
+ESR_DEADLINE = helsinki(2024, 6, 3, 16, 15)
+
+
+@pytest.fixture
+def make_call(session: so.Session, clock, admin):
+    """make_call("esr"|"jotpa", state="open", ...) → a call moved through the engine to `state`."""
+    def make(kind: str = "esr", *, state: str | None = None, opens_at: dt.datetime = ESR_OPENS,
+             deadline: dt.datetime = ESR_DEADLINE, **fields) -> Call:
+        if kind == "jotpa":
+            fields.setdefault("hilma_notice_id", "2024-123456")
+            fields.setdefault("questions_until", deadline - dt.timedelta(days=7))
+        saved = clock.now()
+        clock.set(min(saved, opens_at - dt.timedelta(days=1)))
+        call = create_call(session, admin, kind=kind, title=f"{kind} call", opens_at=opens_at,
+                           deadline=deadline, **fields)
+        clock.set(saved)
+        path = {"esr": ["publish", "open"], "jotpa": ["publish", "start_tendering"]}[kind]
+        for trigger in path:
+            if call.state == state:
+                break
+            if trigger != "publish" and clock.now() < call.opens_at:
+                break
+            if trigger == "publish" and clock.now() >= call.deadline:
+                raise ValueError("publish before the deadline; set the clock earlier")
+            fire(session, call, trigger, admin if trigger == "publish" else None)
+        if state is not None and call.state != state:
+            raise ValueError(f"make_call cannot reach {state!r} (at {call.state!r})")
+        return call
+    return make
+
+
+ESR_CONTENT = {"title": "Mikrotutkinnot työelämään", "summary": "Tiivistelmä",
+               "objectives": "Tavoitteet", "budget_total": "250000"}
+JOTPA_CONTENT = {"title": "Pilotti", "pilot_plan": "Suunnitelma", "price": "48000"}
+
+
+@pytest.fixture
+def make_submission(session: so.Session, make_user):
+    def make(call: Call, applicant: User | None = None, *, content: dict | None = None,
+             submit: bool = False) -> Submission:
+        applicant = applicant or make_user("applicant")
+        if content is None:
+            content = dict(ESR_CONTENT if call.kind == "esr" else JOTPA_CONTENT)
+        submission = create_draft(session, applicant, call, content)
+        if submit:
+            fire(session, submission, "submit", applicant)
+        return submission
+    return make

@@ -1,0 +1,52 @@
+"""Jotpa procurement of micro-credential pilots (DOMAIN §4)."""
+from models.states import ProcurementState as S
+
+from .. import effects as e
+from .. import guards as g
+from ..i18n import N_
+from ..spec import Party, Workflow, step
+
+ADMIN, SYSTEM = Party.ADMIN, Party.SYSTEM
+
+BEFORE_CONTRACT = [S.PLANNING, S.PUBLISHED, S.TENDERING, S.OPENED, S.QUALIFICATION,
+                   S.COMPARISON, S.DECIDED, S.STANDSTILL]
+
+JOTPA_PROCUREMENT = Workflow(
+    "jotpa-procurement", model="call", kind="jotpa", states=S, initial=S.PLANNING,
+    description=N_("Jotpa procurement"),
+    labels={
+        S.PLANNING: N_("Planning"), S.PUBLISHED: N_("Published"), S.TENDERING: N_("Tendering"),
+        S.OPENED: N_("Tenders opened"), S.QUALIFICATION: N_("Qualification"),
+        S.COMPARISON: N_("Comparison"), S.DECIDED: N_("Decided"),
+        S.STANDSTILL: N_("Standstill period"), S.CONTRACTED: N_("Contracted"),
+        S.PILOT_DELIVERY: N_("Pilot delivery"), S.FINAL_REPORTING: N_("Final reporting"),
+        S.CLOSED: N_("Closed"), S.CANCELLED: N_("Cancelled"),
+    },
+    steps=[
+        step("publish", S.PLANNING, S.PUBLISHED, by=[ADMIN], label=N_("Publish"),
+             guards=[g.call_ready_to_publish]),
+        step("start_tendering", S.PUBLISHED, S.TENDERING, by=[SYSTEM, ADMIN],
+             label=N_("Start tendering"), guards=[g.opens_at_reached], at="opens_at"),
+        # Opening unseals the tenders; by itself at the deadline, never before it.
+        step("open_tenders", S.TENDERING, S.OPENED, by=[SYSTEM, ADMIN], label=N_("Open tenders"),
+             guards=[g.deadline_reached], effects=[e.open_tenders], at="deadline"),
+        step("start_qualification", S.OPENED, S.QUALIFICATION, by=[ADMIN],
+             label=N_("Start qualification")),
+        step("start_comparison", S.QUALIFICATION, S.COMPARISON, by=[ADMIN],
+             label=N_("Start comparison"), guards=[g.no_tender_unqualified]),
+        step("decide", S.COMPARISON, S.DECIDED, by=[ADMIN], label=N_("Record procurement decision"),
+             guards=[g.every_tender_decided]),
+        # By e-mail the send date counts as delivery; the standstill runs from it.
+        step("deliver_decision", S.DECIDED, S.STANDSTILL, by=[ADMIN, SYSTEM],
+             label=N_("Deliver decision"), effects=[e.deliver_decision]),
+        step("sign_contract", S.STANDSTILL, S.CONTRACTED, by=[ADMIN], label=N_("Sign contract"),
+             guards=[g.standstill_over], effects=[e.sign_contract]),
+        step("start_pilot_delivery", S.CONTRACTED, S.PILOT_DELIVERY, by=[ADMIN],
+             label=N_("Start pilot delivery")),
+        step("start_final_reporting", S.PILOT_DELIVERY, S.FINAL_REPORTING, by=[ADMIN],
+             label=N_("Start final reporting")),
+        step("close", S.FINAL_REPORTING, S.CLOSED, by=[ADMIN], label=N_("Close")),
+        step("cancel", BEFORE_CONTRACT, S.CANCELLED, by=[ADMIN], label=N_("Cancel procurement"),
+             needs_comment=True),
+    ],
+)

@@ -1,0 +1,51 @@
+"""`hankeflow demo`: a fresh SQLite database, the seed scenario replayed through the engine
+up to the demo's instant, the demo accounts printed, then the web served on a virtual clock."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import click
+
+from . import clock, migrate
+from .config import Settings
+from .db import make_engine, session_factory
+
+DEMO_DB = "demo.sqlite3"
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo always runs on its own SQLite file under the instance path."""
+    return dataclasses.replace(
+        settings, database_url=f"sqlite:///{settings.instance_path / DEMO_DB}")
+
+
+def run_demo(settings: Settings, *, at: dt.datetime, serve: bool, port: int) -> int:
+    from .seed import print_accounts, replay
+
+    settings = demo_settings(settings)
+    path = settings.instance_path / DEMO_DB
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    for stale in (path, path.with_name(DEMO_DB + "-wal"), path.with_name(DEMO_DB + "-shm")):
+        stale.unlink(missing_ok=True)
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    report = replay(session_factory(engine), until=at)
+    click.echo(report)
+    print_accounts()
+    engine.dispose()
+    if not serve:
+        return 0
+    return _serve(settings, at, port)
+
+
+def _serve(settings: Settings, at: dt.datetime, port: int) -> int:
+    from werkzeug.serving import run_simple
+
+    from .app import create_app
+
+    clock.set_clock(clock.VirtualClock(at))
+    app = create_app({"DEMO": True, "DATABASE_URL": settings.database_url})
+    click.echo(f"hankeflow demo on http://127.0.0.1:{port}/ (demo time starts at {at.isoformat()})")
+    run_simple("127.0.0.1", port, app, use_reloader=False, threaded=True)
+    return 0

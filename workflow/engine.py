@@ -1,0 +1,142 @@
+"""The one entry point that changes a workflow state, and the list of what an actor may do.
+
+    fire(session, obj, trigger, actor, comment=..., version=..., data=...)
+
+checks, in order: the step exists from the current state (`invalid_transition`), the actor is
+a party to it (`not_allowed`), the version the actor saw (`conflict`), a comment and inputs
+(`comment_required`, `invalid_input`), the guards (their own codes); then lets the workflow's
+machine move the object and run the effects, writes the audit row, and flushes. A concurrent
+change to the same row makes the flush fail on the version column: `conflict`. The caller
+commits once, or rolls back on any error.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import AuditEntry, Call, Submission, User
+
+from . import clock
+from .definitions import workflow_for
+from .errors import WorkflowError, conflict, invalid_transition, not_allowed
+from .i18n import N_
+from .permissions import is_party
+from .spec import Context, Party, Step
+
+Stateful = Call | Submission
+REQUIRED = N_("Required.")
+
+
+def fire(session: so.Session, obj: Stateful, trigger: str, actor: User | None, *,
+         comment: str = "", version: int | None = None,
+         data: dict[str, Any] | None = None) -> AuditEntry:
+    wf = workflow_for(obj)
+    step = wf.step_for(trigger, obj.state)
+    if step is None:
+        raise invalid_transition(trigger, wf.labels.get(obj.state, obj.state))
+    if not _may_take(step, actor, obj):
+        raise not_allowed()
+    if version is not None and version != obj.version:
+        raise conflict()
+    ctx = Context(session=session, obj=obj, actor=actor, now=clock.now(), step=step,
+                  comment=(comment or "").strip())
+    if step.needs_comment and not ctx.comment:
+        raise WorkflowError("comment_required", N_("Write the reason."),
+                            details={"comment": "required"})
+    ctx.data = _parse_inputs(step, data or {}, ctx)
+    for guard in step.guards:
+        refusal = guard(ctx)
+        if refusal is not None:
+            raise refusal
+
+    from_state = obj.state
+    wf.apply(obj, ctx)
+    if isinstance(obj, Submission):
+        obj.updated_at = ctx.now
+    entry = AuditEntry(
+        object_type=obj.object_type, object_id=obj.id, at=ctx.now,
+        actor_id=actor.id if actor else None, trigger=trigger, from_state=from_state,
+        to_state=obj.state, comment=ctx.comment, content_sha256=ctx.content_sha256,
+        data=_jsonable(ctx.data) or None)
+    session.add(entry)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise conflict() from None
+    return entry
+
+
+def record_event(session: so.Session, obj: Stateful, event: str, actor: User | None, *,
+                 comment: str = "", data: dict[str, Any] | None = None) -> AuditEntry:
+    """Audit something that happened to an object without changing its state (created,
+    edited, evaluator assigned, conflict declared)."""
+    entry = AuditEntry(object_type=obj.object_type, object_id=obj.id, at=clock.now(),
+                       actor_id=actor.id if actor else None, trigger=event,
+                       from_state=obj.state, to_state=obj.state, comment=comment,
+                       data=_jsonable(data) if data else None)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def available_steps(actor: User | None, obj: Stateful, session: so.Session) -> list[Step]:
+    """The steps this actor may take on this object now: the same checks as `fire`, except
+    the inputs and comment a step asks for. Cheap: no query unless a guard needs one."""
+    wf = workflow_for(obj)
+    ctx = Context(session=session, obj=obj, actor=actor, now=clock.now(), step=None)  # type: ignore[arg-type]
+    result = []
+    for step in wf.steps_from(obj.state):
+        if not _may_take(step, actor, obj):
+            continue
+        ctx.step = step
+        if all(guard(ctx) is None for guard in step.guards):
+            result.append(step)
+    return result
+
+
+def available_triggers(actor: User | None, objs: Iterable[Stateful],
+                       session: so.Session) -> dict[int, list[str]]:
+    """For a list page: object id → the triggers the actor may fire now."""
+    return {obj.id: [s.trigger for s in available_steps(actor, obj, session)] for obj in objs}
+
+
+def history(session: so.Session, obj: Stateful) -> list[AuditEntry]:
+    return list(session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.object_type == obj.object_type, AuditEntry.object_id == obj.id)
+        .order_by(AuditEntry.id)))
+
+
+def _may_take(step: Step, actor: User | None, obj: Stateful) -> bool:
+    if actor is not None and not actor.is_active:
+        return False
+    return any(is_party(actor, obj, party) for party in step.by)
+
+
+def _parse_inputs(step: Step, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    parsed, errors = {}, {}
+    for field in step.inputs:
+        raw = data.get(field.name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            errors[field.name] = REQUIRED
+            continue
+        try:
+            parsed[field.name] = field.parse(raw, ctx)
+        except WorkflowError as err:
+            errors[field.name] = err.msgid
+    if errors:
+        raise WorkflowError("invalid_input", N_("Check these fields: %(fields)s."),
+                            fields=", ".join(errors), details=errors)
+    return parsed
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if not isinstance(
+        v, (str, int, float, bool, type(None))) else v) for k, v in data.items()}
+
+
+__all__ = ["fire", "record_event", "available_steps", "available_triggers", "history", "Party"]

@@ -1,0 +1,165 @@
+"""How a workflow is declared: states, steps (transitions), parties, guards, inputs, effects.
+
+A `Workflow` is plain data you can read in one screen (see `definitions/`). From it we build
+one `transitions.Machine` per workflow (never one per object): the machine validates the
+source state, sets the state and runs the step's effects as its `after` callbacks. Guards
+are evaluated by the engine before the machine runs, so that a refusal carries a code and a
+reason instead of the bare `False` a failing `transitions` condition gives.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from transitions import Machine
+
+from .errors import WorkflowError
+from .i18n import N_, Msg
+from .timeutil import parse_instant
+
+if TYPE_CHECKING:
+    import sqlalchemy.orm as so
+
+    from models import User
+
+
+class Party(StrEnum):
+    """Who may fire a step, as a relation between the actor and the object."""
+
+    ADMIN = "admin"          # a user with the administrator role
+    OWNER = "owner"          # an applicant of the submission's own organisation
+    EVALUATOR = "evaluator"  # an evaluator assigned to the submission, declared not conflicted
+    SYSTEM = "system"        # the clock: the scheduler's sweep (actor None)
+
+
+@dataclasses.dataclass
+class Context:
+    """What guards and effects see while one step is being taken."""
+
+    session: so.Session
+    obj: Any
+    actor: User | None
+    now: dt.datetime
+    step: Step
+    comment: str = ""
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Set by effects that record submitted content; goes into the audit row.
+    content_sha256: str | None = None
+
+
+Guard = Callable[[Context], WorkflowError | None]
+Effect = Callable[[Context], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Input:
+    """A value a step needs from the actor, e.g. the granted amount of an approval."""
+
+    name: str
+    parse: Callable[[Any, Context], Any]
+    label: Msg
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    trigger: str
+    source: tuple[str, ...]
+    dest: str
+    by: frozenset[Party]
+    label: Msg
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    inputs: tuple[Input, ...] = ()
+    needs_comment: bool = False
+    # Time-driven: the name of the object's instant attribute at which the system fires it.
+    at: str | None = None
+
+
+def step(trigger: str, source: str | Sequence[str], dest: str, *, by: Sequence[Party],
+         label: str, guards: Sequence[Guard] = (), effects: Sequence[Effect] = (),
+         inputs: Sequence[Input] = (), needs_comment: bool = False, at: str | None = None) -> Step:
+    sources = (source,) if isinstance(source, str) else tuple(source)
+    return Step(trigger, tuple(str(s) for s in sources), str(dest), frozenset(by), Msg(label),
+                tuple(guards), tuple(effects), tuple(inputs), needs_comment, at)
+
+
+class Workflow:
+    """One process: its states with labels and its steps, and the machine built from them."""
+
+    def __init__(self, name: str, *, model: str, kind: str, states: type[StrEnum],
+                 labels: dict[str, Msg], initial: str, steps: Sequence[Step],
+                 description: Msg) -> None:
+        self.name = name
+        self.model = model      # "call" or "submission"
+        self.kind = kind        # "esr" or "jotpa"
+        self.states = [s.value for s in states]
+        self.labels = labels
+        self.initial = str(initial)
+        self.steps = list(steps)
+        self.description = description
+        missing = set(self.states) - set(labels)
+        if missing:
+            raise ValueError(f"{name}: states without a label: {sorted(missing)}")
+        self._by_state: dict[str, list[Step]] = {s: [] for s in self.states}
+        self._index: dict[tuple[str, str], Step] = {}
+        for st in self.steps:
+            for source in st.source:
+                if (st.trigger, source) in self._index:
+                    raise ValueError(f"{name}: two steps for {st.trigger} from {source}")
+                self._index[st.trigger, source] = st
+                self._by_state[source].append(st)
+        self.triggers = sorted({st.trigger for st in self.steps})
+        self.machine = Machine(
+            model=None, states=self.states, initial=self.initial, auto_transitions=False,
+            send_event=True, model_attribute="state", name=name,
+            transitions=[{"trigger": st.trigger, "source": list(st.source), "dest": st.dest,
+                          "after": [_effect_callback(e) for e in st.effects]}
+                         for st in self.steps])
+
+    def step_for(self, trigger: str, state: str) -> Step | None:
+        return self._index.get((trigger, state))
+
+    def steps_from(self, state: str) -> list[Step]:
+        return self._by_state.get(state, [])
+
+    def timed_steps(self) -> list[Step]:
+        return [st for st in self.steps if st.at]
+
+    def apply(self, obj: Any, ctx: Context) -> None:
+        """Let the machine move the object and run the step's effects."""
+        self.machine.events[ctx.step.trigger].trigger(obj, ctx=ctx)
+
+
+def _effect_callback(effect: Effect) -> Callable[[Any], None]:
+    def callback(event_data: Any) -> None:
+        effect(event_data.kwargs["ctx"])
+    callback.__name__ = effect.__name__
+    return callback
+
+
+# Input parsers -------------------------------------------------------------------------------
+
+def positive_amount(value: Any, ctx: Context) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", ".").replace(" ", ""))
+    except (InvalidOperation, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e12"):
+        raise WorkflowError("invalid_input", N_("Enter a positive amount in euros."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def future_instant(value: Any, ctx: Context) -> dt.datetime:
+    try:
+        instant = value if isinstance(value, dt.datetime) else parse_instant(str(value))
+    except ValueError:
+        raise WorkflowError("invalid_input", N_("Enter a date and time, e.g. 2024-06-03T16:15.")) from None
+    if instant.tzinfo is None:
+        raise WorkflowError("invalid_input", N_("Enter a date and time, e.g. 2024-06-03T16:15."))
+    if instant <= ctx.now:
+        raise WorkflowError("invalid_input", N_("The due date must be in the future."))
+    return instant
