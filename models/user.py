@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -29,6 +30,10 @@ class User(Base):
         sa.ForeignKey("organisations.id"), index=True)
     locale: so.Mapped[str] = so.mapped_column(sa.String(2), default="fi")
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Part of the sign-in session and remember cookie; changing it (on a password change)
+    # signs the user out everywhere.
+    session_key: so.Mapped[str] = so.mapped_column(
+        sa.String(64), default=lambda: secrets.token_hex(16))
     created_at: so.Mapped[dt.datetime]
 
     organisation: so.Mapped[Organisation | None] = so.relationship(lazy="joined")
