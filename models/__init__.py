@@ -3,7 +3,13 @@ from .audit import AuditEntry
 from .auth import ApiToken, SignInAttempt
 from .base import Base, UTCDateTime
 from .call import CALL_KINDS, Call, InfoEvent
+from .evaluation import (CRITERION_KINDS, PASS_FAIL_KINDS, ConsensusScore, Criterion,
+                         EvaluationSettings, RequirementCheck, ReviewScore)
+from .notification import CalendarToken, NotificationPreference, OutboxMessage, ReminderBatch
 from .organisation import ORGANISATION_KINDS, Organisation
+from .pilot import (REPORT_TYPES, Certificate, Cohort, MicroCredentialDescription, Milestone,
+                    Pilot, Report, ReportState)
+from .question import TenderQuestion
 from .states import ApplicationState, EsrCallState, ProcurementState, TenderState
 from .submission import EvaluatorAssignment, Submission, SubmissionVersion
 from .user import LOCALES, ROLES, User, UserRole
@@ -13,4 +19,10 @@ __all__ = [
     "ORGANISATION_KINDS", "Organisation", "ApplicationState", "EsrCallState",
     "ProcurementState", "TenderState", "EvaluatorAssignment", "Submission",
     "SubmissionVersion", "LOCALES", "ROLES", "User", "UserRole",
+    "CalendarToken", "NotificationPreference", "OutboxMessage", "ReminderBatch",
+    "CRITERION_KINDS", "PASS_FAIL_KINDS", "ConsensusScore", "Criterion", "EvaluationSettings",
+    "RequirementCheck", "ReviewScore",
+    "REPORT_TYPES", "Certificate", "Cohort", "MicroCredentialDescription", "Milestone", "Pilot",
+    "Report", "ReportState",
+    "TenderQuestion",
 ]

@@ -18,7 +18,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entries"
     __table_args__ = (
-        sa.CheckConstraint("object_type IN ('call', 'submission')", name="object_type"),
+        sa.CheckConstraint("object_type IN ('call', 'submission', 'report')", name="object_type"),
         sa.Index("ix_audit_entries_object", "object_type", "object_id", "id"),
     )
 

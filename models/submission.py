@@ -107,7 +107,9 @@ class EvaluatorAssignment(Base):
     completed_at: so.Mapped[dt.datetime | None]
 
     submission: so.Mapped[Submission] = so.relationship(back_populates="assignments")
-    evaluator: so.Mapped[User] = so.relationship(foreign_keys=[evaluator_id], lazy="joined")
+    # Loaded when shown, not with the assignment: permission checks compare `evaluator_id`,
+    # and every load of a submission brings its assignments (bench/README.md).
+    evaluator: so.Mapped[User] = so.relationship(foreign_keys=[evaluator_id])
 
     @property
     def is_active(self) -> bool:

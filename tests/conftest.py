@@ -83,13 +83,21 @@ def clock() -> Iterator[clock_module.FrozenClock]:
 _counter = itertools.count(1)
 
 
-def business_id(n: int) -> str:
-    """A valid Finnish business ID from a number."""
+def business_id(n: int) -> str | None:
+    """The valid Finnish business ID with these seven digits, if there is one (numbers whose
+    check remainder is 1 have none)."""
     digits = f"{n:07d}"
     remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
     if remainder == 1:
-        return business_id(n + 1)
+        return None
     return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
+
+
+def next_business_id() -> str:
+    """A business ID no other call returns in this test run."""
+    while (found := business_id(1000000 + next(_counter))) is None:
+        pass
+    return found
 
 
 @pytest.fixture
@@ -97,7 +105,7 @@ def make_org(session: so.Session, clock):
     def make(name: str | None = None, kind: str = "university") -> Organisation:
         n = next(_counter)
         return create_organisation(session, name=name or f"Organisation {n}",
-                                   business_id=business_id(1000000 + n), kind=kind)
+                                   business_id=next_business_id(), kind=kind)
     return make
 
 
@@ -155,6 +163,32 @@ def make_call(session: so.Session, clock, admin):
 ESR_CONTENT = {"title": "Mikrotutkinnot työelämään", "summary": "Tiivistelmä",
                "objectives": "Tavoitteet", "budget_total": "250000"}
 JOTPA_CONTENT = {"title": "Pilotti", "pilot_plan": "Suunnitelma", "price": "48000"}
+# A complete micro-credential description (every Annex I element the provider writes): a
+# Jotpa tender needs at least one to be submitted (guards.descriptions_complete).
+MICRO_CREDENTIAL = {
+    "title": "Tekoäly asiakastyössä",
+    "country_region": {"country": "FI", "region": "Pirkanmaa"},
+    "learning_outcomes": ["Osaa käyttää generatiivista tekoälyä asiakasviestinnässä.",
+                          "Osaa arvioida tekoälyn tuottaman tiedon luotettavuutta."],
+    "workload": {"value": 5, "unit": "ects"},
+    "level": "6",
+    "assessment_type": "Projektityö ja sen esittely; arvioijana opettaja.",
+    "participation_form": "blended",
+    "quality_assurance": "Korkeakoulun laatujärjestelmä, jonka Karvi on auditoinut.",
+}
+
+
+def add_micro_credential(session: so.Session, applicant: User, tender: Submission,
+                         data: dict | None = None):
+    """Describe one complete micro-credential in a Jotpa tender, in the workload unit the
+    bidder's kind of organisation uses."""
+    from workflow.framework import framework
+    from workflow.pilots.descriptions import add_description
+
+    values = dict(data or MICRO_CREDENTIAL)
+    unit = framework().units_for(tender.organisation.kind)[0]
+    values["workload"] = {**values["workload"], "unit": unit}
+    return add_description(session, applicant, tender, values)
 
 
 @pytest.fixture
@@ -165,6 +199,8 @@ def make_submission(session: so.Session, make_user):
         if content is None:
             content = dict(ESR_CONTENT if call.kind == "esr" else JOTPA_CONTENT)
         submission = create_draft(session, applicant, call, content)
+        if call.kind == "jotpa":
+            add_micro_credential(session, applicant, submission)
         if submit:
             fire(session, submission, "submit", applicant)
         return submission

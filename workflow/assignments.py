@@ -15,8 +15,12 @@ from . import clock
 from .engine import record_event
 from .errors import WorkflowError, not_allowed
 from .i18n import N_
-from .permissions import is_admin, is_sealed
+from .evaluation import queries as evaluation
+from .permissions import is_admin, is_cleared_evaluator, is_sealed
 
+# States in which reviews are written, submitted and reopened: after the eligibility check
+# (ESR), and from the opening of the tenders until the comparison is recorded (Jotpa).
+SCORABLE = {"esr": ("in_evaluation",), "jotpa": ("opened", "qualified")}
 # States in which evaluators can still be assigned.
 ASSIGNABLE = {"esr": ("submitted", "eligibility_check", "returned_for_completion", "in_evaluation"),
               "jotpa": ("opened", "qualified")}
@@ -66,11 +70,46 @@ def declare_conflict(session: so.Session, actor: User, assignment: EvaluatorAssi
 
 
 def complete_review(session: so.Session, actor: User, assignment: EvaluatorAssignment) -> None:
-    """Mark the evaluator's review done (scores come with the evaluation module)."""
-    if actor.id != assignment.evaluator_id or assignment.conflict is not False:
+    """Submit the evaluator's review (issue 5 §3): every scored criterion of the call needs a
+    score and a justification (drafts: workflow.evaluation.reviews). Submitting locks the
+    review; only an administrator can reopen it (`reopen_review`)."""
+    if (actor.id != assignment.evaluator_id or not actor.is_active
+            or assignment.conflict is not False
+            or not is_cleared_evaluator(actor, assignment.submission)):
         raise not_allowed()
     if assignment.completed_at is not None:
         raise WorkflowError("invalid_transition", N_("The review has been submitted already."))
+    submission = assignment.submission
+    if submission.state not in SCORABLE[submission.kind]:
+        raise WorkflowError("invalid_transition", N_("Reviews cannot be submitted at this stage."))
+    criteria = evaluation.criteria_of(session, submission.call_id)
+    scores = evaluation.scores_by_assignment(session, [assignment.id])[assignment.id]
+    missing = evaluation.missing_scores(criteria, scores)
+    if missing:
+        raise WorkflowError("content_missing", N_("Score and justify every criterion first."),
+                            details={f"criterion_{cid}": "required" for cid in missing})
     assignment.completed_at = clock.now()
     session.flush()
-    record_event(session, assignment.submission, "complete_review", actor)
+    record_event(session, submission, "complete_review", actor,
+                 data={"assignment_id": assignment.id})
+
+
+def reopen_review(session: so.Session, actor: User, assignment: EvaluatorAssignment, *,
+                  reason: str) -> EvaluatorAssignment:
+    """An administrator reopens a submitted review, with the reason (audited); the evaluator
+    can then change it and submit it again. Only while the submission is being scored."""
+    if not is_admin(actor):
+        raise not_allowed()
+    if not reason.strip():
+        raise WorkflowError("comment_required", N_("Write the reason."),
+                            details={"reason": N_("Required.")})
+    if assignment.completed_at is None:
+        raise WorkflowError("invalid_transition", N_("The review has not been submitted."))
+    submission = assignment.submission
+    if submission.state not in SCORABLE[submission.kind]:
+        raise WorkflowError("invalid_transition", N_("Reviews cannot be reopened at this stage."))
+    assignment.completed_at = None
+    session.flush()
+    record_event(session, submission, "reopen_review", actor, comment=reason.strip(),
+                 data={"assignment_id": assignment.id, "evaluator_id": assignment.evaluator_id})
+    return assignment

@@ -13,6 +13,7 @@ from . import clock
 from .content import FIELD_TYPES, default_form
 from .definitions import WORKFLOWS
 from .engine import record_event
+from .evaluation.criteria import create_initial_criteria, replace_criteria
 from .errors import WorkflowError, conflict, not_allowed
 from .i18n import N_
 from .permissions import UNPUBLISHED, is_admin
@@ -31,14 +32,19 @@ def create_call(session: so.Session, actor: User, *, kind: str, title: str,
         raise WorkflowError("invalid_input", N_("Check these fields: %(fields)s."), fields="kind",
                             details={"kind": N_("Choose one of the listed values.")})
     initial = next(wf.initial for wf in WORKFLOWS.values() if wf.model == "call" and wf.kind == kind)
+    # Info events are rows of their own, not call fields: take them out before validating.
+    events = fields.pop("info_events", None) or []
+    # Criteria are rows of their own too (workflow.evaluation); None: the kind's defaults.
+    criteria = fields.pop("criteria", None)
     values = _validated({"title": title, "opens_at": opens_at, "deadline": deadline, **fields})
     values.setdefault("form_fields", default_form(kind))
-    events = fields.pop("info_events", None) or []
+    values.setdefault("description", "")
     call = Call(kind=kind, state=initial, created_by_id=actor.id, created_at=clock.now(),
-                description="", **values)
+                **values)
     call.info_events = [_info_event(e) for e in events]
     session.add(call)
     session.flush()
+    create_initial_criteria(session, call, criteria)
     record_event(session, call, "create", actor)
     return call
 
@@ -53,6 +59,7 @@ def update_call(session: so.Session, actor: User, call: Call, *, version: int | 
     if call.state not in UNPUBLISHED:
         raise WorkflowError("invalid_transition",
                             N_("A published call can no longer be edited."))
+    criteria = changes.pop("criteria", None)
     merged = {k: getattr(call, k) for k in ("title", "opens_at", "deadline", "questions_until")}
     merged.update(changes)
     values = _validated(merged)
@@ -61,6 +68,8 @@ def update_call(session: so.Session, actor: User, call: Call, *, version: int | 
             setattr(call, key, value)
     session.flush()
     record_event(session, call, "edit", actor, data={"fields": sorted(changes)})
+    if criteria is not None:
+        replace_criteria(session, actor, call, criteria)
     return call
 
 
@@ -74,7 +83,10 @@ def add_info_event(session: so.Session, actor: User, call: Call, **event: Any) -
 
 
 def _info_event(event: dict[str, Any]) -> InfoEvent:
-    starts, ends = _instant(event.get("starts_at")), _instant(event.get("ends_at"))
+    try:
+        starts, ends = _instant(event.get("starts_at")), _instant(event.get("ends_at"))
+    except (ValueError, TypeError, OverflowError):
+        starts = ends = None
     if starts is None or ends is None or starts >= ends or not str(event.get("title", "")).strip():
         raise WorkflowError("invalid_input", N_("An info event needs a title, a start and a later end."),
                             details={"info_events": N_("Check the title and times.")})
@@ -110,7 +122,7 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
                 out[key] = _form(value)
             else:
                 out[key] = "" if value is None else str(value).strip()
-        except (ValueError, TypeError, InvalidOperation):
+        except (ValueError, TypeError, InvalidOperation, OverflowError):
             errors[key] = N_("Invalid value.")
     if "title" in out and not out["title"]:
         errors["title"] = N_("Required.")

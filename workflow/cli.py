@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from . import clock, migrate
 from .config import Settings
 from .db import make_engine, session_factory, transaction
+from .definitions import WORKFLOWS
 from .errors import WorkflowError
 from .timeutil import parse_instant
 
@@ -118,13 +119,11 @@ def workflow() -> None:
 
 
 @workflow.command("show")
-@click.argument("name", type=click.Choice(["esr-call", "esr-application", "jotpa-procurement",
-                                           "jotpa-tender"]))
+@click.argument("name", type=click.Choice(list(WORKFLOWS)))
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "json"]), default="mermaid")
 @click.option("--locale", default="en", type=click.Choice(["fi", "sv", "en"]))
 def workflow_show(name: str, fmt: str, locale: str) -> None:
     """Print a workflow, generated from its definition."""
-    from .definitions import WORKFLOWS
     from .diagram import to_json, to_mermaid
 
     wf = WORKFLOWS[name]
@@ -141,18 +140,45 @@ def reminders() -> None:
 @reminders.command("sweep")
 @click.option("--now", "now_text", default=None, help="Run as if at this instant (ISO 8601).")
 def reminders_sweep(now_text: str | None) -> None:
-    """One pass of the time-driven work, then exit."""
-    from .timed import run_due_transitions
+    """One pass of the time-driven work (transitions, reminders, mail), then exit."""
+    from .scheduler.mailer import transport_from_settings
+    from .scheduler.sweep import sweep, units_from
 
     at = _instant(now_text)
-    factory = session_factory(make_engine(_settings().database_url))
+    settings = _settings()
+    try:
+        transport = transport_from_settings(settings)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    engine = make_engine(settings.database_url)
     with clock.using(clock.FrozenClock(at) if at else clock.get_clock()):
-        with transaction(factory) as session:
-            fired = run_due_transitions(session)
-    for entry in fired:
-        click.echo(f"{entry.object_type} {entry.object_id}: {entry.trigger} "
-                   f"{entry.from_state} → {entry.to_state}")
-    click.echo(f"{len(fired)} time-driven transition(s)")
+        report = sweep(units_from(session_factory(engine)), transport, settings)
+    engine.dispose()
+    for transition in report.transitions:
+        click.echo(str(transition))
+    click.echo(report.summary())
+    if report.errors:
+        raise click.ClickException("; ".join(report.errors))
+
+
+@main.command()
+@click.option("--interval", default=60, show_default=True, type=click.IntRange(5, 3600),
+              help="Seconds between sweeps.")
+def scheduler(interval: int) -> None:
+    """The scheduler process: time-driven transitions, reminders and mail, every minute.
+    A second one on the same database waits as a standby."""
+    import logging
+
+    from .scheduler.runner import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler logs every run at INFO; its warnings and errors (a missed run) still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+    try:
+        sys.exit(run(_settings(), interval=interval))
+    except ValueError as err:  # a malformed HANKEFLOW_SMTP_URL
+        raise click.ClickException(str(err)) from None
 
 
 # demo ----------------------------------------------------------------------------------------

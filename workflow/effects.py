@@ -44,6 +44,12 @@ def open_tenders(ctx: Context) -> None:
         fire(ctx.session, tender, "open", ctx.actor, comment=ctx.comment)
 
 
+def record_opening(ctx: Context) -> None:
+    """A tender's opening row carries the hash of the version that is opened (DOMAIN §4:
+    opening records who opened, when, and each tender's hash)."""
+    ctx.content_sha256 = ctx.obj.content_sha256
+
+
 def deliver_decision(ctx: Context) -> None:
     ctx.obj.decision_delivered_at = ctx.now
     ctx.obj.standstill_last_day = standstill_last_day(ctx.now)

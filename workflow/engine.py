@@ -25,7 +25,7 @@ from .definitions import workflow_for
 from .errors import WorkflowError, conflict, invalid_transition, not_allowed
 from .i18n import N_
 from .permissions import is_party
-from .spec import Context, Party, Step
+from .spec import Context, Listing, Party, Step
 
 Stateful = Call | Submission
 REQUIRED = N_("Required.")
@@ -48,22 +48,24 @@ def fire(session: so.Session, obj: Stateful, trigger: str, actor: User | None, *
         raise WorkflowError("comment_required", N_("Write the reason."),
                             details={"comment": "required"})
     ctx.data = _parse_inputs(step, data or {}, ctx)
-    for guard in step.guards:
-        refusal = guard(ctx)
-        if refusal is not None:
-            raise refusal
-
-    from_state = obj.state
-    wf.apply(obj, ctx)
-    if isinstance(obj, Submission):
-        obj.updated_at = ctx.now
-    entry = AuditEntry(
-        object_type=obj.object_type, object_id=obj.id, at=ctx.now,
-        actor_id=actor.id if actor else None, trigger=trigger, from_state=from_state,
-        to_state=obj.state, comment=ctx.comment, content_sha256=ctx.content_sha256,
-        data=_jsonable(ctx.data) or None)
-    session.add(entry)
+    # Guards and effects query, and a query autoflushes: a concurrent change can surface as
+    # a stale version there as well as at the final flush. Either way it is a `conflict`.
     try:
+        for guard in step.guards:
+            refusal = guard(ctx)
+            if refusal is not None:
+                raise refusal
+
+        from_state = obj.state
+        wf.apply(obj, ctx)
+        if isinstance(obj, Submission):
+            obj.updated_at = ctx.now
+        entry = AuditEntry(
+            object_type=obj.object_type, object_id=obj.id, at=ctx.now,
+            actor_id=actor.id if actor else None, trigger=trigger, from_state=from_state,
+            to_state=obj.state, comment=ctx.comment, content_sha256=ctx.content_sha256,
+            data=_jsonable(ctx.data) or None)
+        session.add(entry)
         session.flush()
     except StaleDataError:
         raise conflict() from None
@@ -86,8 +88,14 @@ def record_event(session: so.Session, obj: Stateful, event: str, actor: User | N
 def available_steps(actor: User | None, obj: Stateful, session: so.Session) -> list[Step]:
     """The steps this actor may take on this object now: the same checks as `fire`, except
     the inputs and comment a step asks for. Cheap: no query unless a guard needs one."""
+    return _available_steps(actor, obj, session, None)
+
+
+def _available_steps(actor: User | None, obj: Stateful, session: so.Session,
+                     listing: Listing | None) -> list[Step]:
     wf = workflow_for(obj)
-    ctx = Context(session=session, obj=obj, actor=actor, now=clock.now(), step=None)  # type: ignore[arg-type]
+    ctx = Context(session=session, obj=obj, actor=actor, now=clock.now(),
+                  step=None, listing=listing)  # type: ignore[arg-type]
     result = []
     for step in wf.steps_from(obj.state):
         if not _may_take(step, actor, obj):
@@ -100,8 +108,13 @@ def available_steps(actor: User | None, obj: Stateful, session: so.Session) -> l
 
 def available_triggers(actor: User | None, objs: Iterable[Stateful],
                        session: so.Session) -> dict[int, list[str]]:
-    """For a list page: object id → the triggers the actor may fire now."""
-    return {obj.id: [s.trigger for s in available_steps(actor, obj, session)] for obj in objs}
+    """For a list page: object id → the triggers the actor may fire now. Guards that read
+    rows load them for all the objects at once (`spec.Listing`): the number of queries does
+    not grow with the number of objects."""
+    objs = list(objs)
+    listing = Listing(objs)
+    return {obj.id: [s.trigger for s in _available_steps(actor, obj, session, listing)]
+            for obj in objs}
 
 
 def history(session: so.Session, obj: Stateful) -> list[AuditEntry]:
@@ -135,8 +148,21 @@ def _parse_inputs(step: Step, data: dict[str, Any], ctx: Context) -> dict[str, A
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if not isinstance(
-        v, (str, int, float, bool, type(None))) else v) for k, v in data.items()}
+    return {str(k): _json_value(v) for k, v in data.items()}
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON value for the audit's data: instants and dates as ISO 8601, amounts as strings,
+    lists and mappings kept as such (not their Python repr)."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if isinstance(value, dict):
+        return _jsonable(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_value(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 __all__ = ["fire", "record_event", "available_steps", "available_triggers", "history", "Party"]

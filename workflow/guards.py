@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from models import Call, Submission
 from models.states import ApplicationState as A
@@ -12,9 +13,15 @@ from models.states import TenderState as T
 
 from .content import CONTENT_MISSING, missing_fields
 from .errors import WorkflowError
+from .evaluation import queries as evaluation
+from .evaluation.consistency import criteria_problems
+from .evaluation.ranking import build_ranking, submission_results
+from .framework import framework
 from .i18n import N_
+from .pilots.forms import report_refusal
+from .pilots.rules import description_refusal_for
 from .spec import Context
-from .timeutil import format_fi, helsinki_date
+from .timeutil import helsinki_date
 
 MIN_EVALUATORS = 2
 
@@ -30,7 +37,7 @@ def deadline_refusal(call: Call, now: dt.datetime) -> WorkflowError | None:
     if now >= call.deadline:
         return WorkflowError("deadline_passed",
                              N_("The deadline passed at %(deadline)s (Finnish time)."),
-                             deadline=format_fi(call.deadline))
+                             deadline=call.deadline)
     return None
 
 
@@ -56,7 +63,7 @@ def _reached(attribute: str):
         instant = getattr(_call(ctx), attribute)
         if ctx.now < instant:
             return WorkflowError("too_early", N_("This can be done only from %(instant)s on."),
-                                 instant=format_fi(instant))
+                                 instant=instant)
         return None
     guard.__name__ = f"{attribute}_reached"
     return guard
@@ -71,18 +78,20 @@ def completion_due_not_passed(ctx: Context) -> WorkflowError | None:
     if due is not None and ctx.now >= due:
         return WorkflowError("deadline_passed",
                              N_("The deadline passed at %(deadline)s (Finnish time)."),
-                             deadline=format_fi(due))
+                             deadline=due)
     return None
 
 
 def standstill_over(ctx: Context) -> WorkflowError | None:
     call = _call(ctx)
-    if call.standstill_last_day is None or helsinki_date(ctx.now) <= call.standstill_last_day:
-        last = call.standstill_last_day
+    if call.standstill_last_day is None:
+        return WorkflowError("standstill_not_over",
+                             N_("The decision has not been delivered yet."))
+    if helsinki_date(ctx.now) <= call.standstill_last_day:
         return WorkflowError(
             "standstill_not_over",
             N_("The standstill period ends on %(day)s; the contract can be signed from the next day on."),
-            day=f"{last.day}.{last.month}.{last.year}" if last else "?")
+            day=call.standstill_last_day)
     return None
 
 
@@ -96,12 +105,19 @@ def content_complete(ctx: Context) -> WorkflowError | None:
     return None
 
 
-def final_report_present(ctx: Context) -> WorkflowError | None:
-    report = ctx.obj.final_report or {}
-    if not any(str(v).strip() for v in report.values()):
-        return WorkflowError("content_missing", N_("Write the final report first."),
-                             details={"final_report": "required"})
-    return None
+def final_report_complete(ctx: Context) -> WorkflowError | None:
+    """An ESR project's final report: summary, results and every indicator (pilots.forms)."""
+    return report_refusal("esr_final", ctx.obj.final_report, framework())
+
+
+# The former name: the guard now checks the structured report, not only that text exists.
+final_report_present = final_report_complete
+
+
+def descriptions_complete(ctx: Context) -> WorkflowError | None:
+    """A Jotpa tender describes at least one micro-credential, each with every mandatory
+    framework element; the refusal names the missing elements in the reader's language."""
+    return description_refusal_for(ctx.session, ctx.obj)
 
 
 def call_ready_to_publish(ctx: Context) -> WorkflowError | None:
@@ -127,19 +143,127 @@ def call_ready_to_publish(ctx: Context) -> WorkflowError | None:
 # Evaluation ----------------------------------------------------------------------------------
 
 def evaluations_complete(ctx: Context) -> WorkflowError | None:
-    active = [a for a in ctx.obj.assignments if a.conflict is not True]
-    done = [a for a in active if a.completed_at is not None]
-    if len(done) < MIN_EVALUATORS or len(done) < len(active):
+    """At least the call's minimum number of evaluators (MIN_EVALUATORS unless the call sets
+    its own) have submitted their reviews, every active assignment is submitted, and every
+    submitted review scores and justifies every scored criterion."""
+    # Through ctx (spec.Context.of_object): on a list page, one query for all the rows.
+    problem = ctx.of_object("reviews_problem",
+                            lambda objs: evaluation.reviews_problems(ctx.session, objs))
+    if problem == "reviews_missing":
+        call_id = ctx.obj.call_id
+        settings = ctx.once("settings", call_id,
+                            lambda: evaluation.settings_of(ctx.session, call_id))
         return WorkflowError("evaluations_incomplete",
                              N_("At least %(n)s evaluators must have completed their reviews."),
-                             n=MIN_EVALUATORS)
+                             n=settings.min_evaluators)
+    if problem == "scores_missing":
+        return WorkflowError("evaluations_incomplete",
+                             N_("Every submitted review must score and justify every "
+                                "scored criterion."))
+    return None
+
+
+def criteria_consistent(ctx: Context) -> WorkflowError | None:
+    """A call with inconsistent criteria cannot be published (issue 5 §1)."""
+    criteria = ctx.of_object("criteria", lambda objs: evaluation.criteria_by_call(
+        ctx.session, [o.id for o in objs]))
+    problems = criteria_problems(ctx.obj.kind, criteria or [])
+    if problems:
+        return WorkflowError(
+            "invalid_input",
+            N_("A call with inconsistent criteria cannot be published: %(problem)s"),
+            problem=problems[0].message, details={"criteria": problems[0].message})
+    return None
+
+
+def checks_not_failed(ctx: Context) -> WorkflowError | None:
+    """Eligible or qualified only if no recorded pass/fail check failed (workflow.evaluation.
+    qualification records them; a submission with no checks recorded is not refused here)."""
+    checks = ctx.of_object("requirement_checks", lambda objs: evaluation.checks_by_submission(
+        ctx.session, [o.id for o in objs]))
+    if any(not check.passed for check in checks.values()):
+        return WorkflowError("invalid_transition",
+                             N_("A requirement has been recorded as not met."))
+    return None
+
+
+def fundable(ctx: Context) -> WorkflowError | None:
+    """Approval: every scored criterion's minimum is met, the grant is no more than the amount
+    applied for, and the grants of the call stay within its budget (when it has one)."""
+    result = ctx.of_object("submission_result",
+                           lambda objs: submission_results(ctx.session, objs))
+    if not result.rankable:
+        return WorkflowError("invalid_transition",
+                             N_("The application does not meet every minimum score and "
+                                "cannot be funded."))
+    call = _call(ctx)
+    amount = ctx.data.get("granted_amount")
+    version = ctx.of_object("counted_version", lambda objs: evaluation.counted_versions(
+        ctx.session, [o.id for o in objs]))
+    requested = evaluation.money(version.content if version else None, "budget_total")
+    if amount is not None and requested is not None and amount > requested:
+        return WorkflowError("invalid_input",
+                             N_("The granted amount cannot exceed the amount applied for "
+                                "(%(requested)s €)."),
+                             requested=str(requested),
+                             details={"granted_amount": N_("More than applied for.")})
+    if call.budget is not None and amount is not None:
+        granted = ctx.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Submission.granted_amount), 0))
+            .where(Submission.call_id == call.id, Submission.id != ctx.obj.id,
+                   Submission.granted_amount.is_not(None))) or 0
+        if granted + amount > call.budget:
+            return WorkflowError("invalid_input",
+                                 N_("The grants would exceed the call's budget of %(budget)s €."),
+                                 budget=str(call.budget),
+                                 details={"granted_amount": N_("Over the budget.")})
+    return None
+
+
+def tender_price_valid(ctx: Context) -> WorkflowError | None:
+    """A tender is scored only with a positive price in the version that counts."""
+    version = ctx.of_object("counted_version", lambda objs: evaluation.counted_versions(
+        ctx.session, [o.id for o in objs]))
+    if version is None or evaluation.money(version.content, "price") is None:
+        return WorkflowError("content_missing", N_("The tender has no valid price."),
+                             details={"price": "required"})
+    return None
+
+
+def some_tender_qualified(ctx: Context) -> WorkflowError | None:
+    if not _count(ctx, [T.QUALIFIED]):
+        return WorkflowError("invalid_transition",
+                             N_("No tender has qualified; the procurement can only be cancelled."))
+    return None
+
+
+def awards_follow_ranking(ctx: Context) -> WorkflowError | None:
+    """The awarded tenders are the top of the ranking: none is under a minimum or incomplete,
+    and none is ranked below a tender that was not awarded."""
+    ranking = build_ranking(ctx.session, ctx.obj)
+    passed_over = False
+    for row in ranking.rows:
+        awarded = row.submission.state == T.AWARDED
+        if awarded and (passed_over or not row.result.rankable):
+            return WorkflowError("invalid_transition",
+                                 N_("The awards must follow the ranking: award the "
+                                    "best-ranked tenders."))
+        passed_over |= not awarded
     return None
 
 
 def _count(ctx: Context, states: list[str]) -> int:
-    return ctx.session.scalar(
-        sa.select(sa.func.count()).select_from(Submission)
-        .where(Submission.call_id == ctx.obj.id, Submission.state.in_(states))) or 0
+    """How many submissions of the call are in these states (for a list of calls, counted for
+    all of them in one query)."""
+    return ctx.of_object(f"submissions_in:{','.join(states)}", lambda calls: _counts(
+        ctx.session, [c.id for c in calls], states)) or 0
+
+
+def _counts(session: so.Session, call_ids: list[int], states: list[str]) -> dict[int, int]:
+    return dict(session.execute(
+        sa.select(Submission.call_id, sa.func.count())
+        .where(Submission.call_id.in_(call_ids), Submission.state.in_(states))
+        .group_by(Submission.call_id)).all())
 
 
 def no_application_undecided(ctx: Context) -> WorkflowError | None:

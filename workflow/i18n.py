@@ -6,6 +6,7 @@ with `translate(msgid, locale, **params)`. English is the source language.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 
@@ -37,4 +38,18 @@ def translate(msgid: str, locale: str = DEFAULT_LOCALE, **params: object) -> str
     text = gettext(msgid)
     if not params:
         return text
-    return text % {k: gettext(v) if isinstance(v, Msg) else v for k, v in params.items()}
+    return text % {k: _localised(v, locale) for k, v in params.items()}
+
+
+def _localised(value: object, locale: str) -> object:
+    """Parameters in the reader's language: messages translated, instants in Helsinki time
+    and dates the locale's way."""
+    from .timeutil import format_day, format_instant
+
+    if isinstance(value, Msg):
+        return translations(locale).gettext(value)
+    if isinstance(value, dt.datetime):
+        return format_instant(value, locale)
+    if isinstance(value, dt.date):
+        return format_day(value, locale)
+    return value

@@ -19,8 +19,9 @@ def alembic_config(url: str, connection: sa.Connection | None = None) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "heads") -> None:
+    # "head" means every head: branches being developed side by side upgrade together.
+    command.upgrade(alembic_config(url), "heads" if revision == "head" else revision)
 
 
 def downgrade(url: str, revision: str) -> None:

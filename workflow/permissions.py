@@ -1,7 +1,7 @@
 """Who may do what to which object: questions of (user, object, state), answered here only."""
 from __future__ import annotations
 
-from models import Call, EvaluatorAssignment, Submission, User
+from models import Call, EvaluatorAssignment, Report, Submission, User
 from models.states import EsrCallState, ProcurementState
 
 from . import clock
@@ -39,11 +39,14 @@ def is_cleared_evaluator(user: User | None, submission: Submission) -> bool:
     return assignment is not None and assignment.conflict is False
 
 
-def is_party(user: User | None, obj: Call | Submission, party: Party) -> bool:
+def is_party(user: User | None, obj: Call | Submission | Report, party: Party) -> bool:
     if party is Party.SYSTEM:
         return user is None
     if party is Party.ADMIN:
         return is_admin(user)
+    if isinstance(obj, Report):
+        # A report is written by the organisation of the tender or project it reports on.
+        obj = obj.submission
     if not isinstance(obj, Submission):
         return False
     if party is Party.OWNER:

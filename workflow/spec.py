@@ -49,6 +49,64 @@ class Context:
     data: dict[str, Any] = dataclasses.field(default_factory=dict)
     # Set by effects that record submitted content; goes into the audit row.
     content_sha256: str | None = None
+    # Set while `engine.available_triggers` goes through a list of objects: guards that read
+    # rows of their own load them for the whole list through it. None for one object.
+    listing: Listing | None = None
+
+    def of_object(self, name: str, load: Callable[[list[Any]], dict[int, Any]]) -> Any:
+        """What a guard reads from the database about this object: `load(objs)` returns
+        {object id: value}. While a list is evaluated, `load` runs once for the listed
+        objects in the same state (`Listing.each`); otherwise for this object alone."""
+        if self.listing is None:
+            return load([self.obj]).get(self.obj.id)
+        return self.listing.each(name, self.obj, load)
+
+    def once(self, name: str, key: Any, load: Callable[[], Any]) -> Any:
+        """`load()`; while a list is evaluated, once per `key` (e.g. a call id) for all."""
+        if self.listing is None:
+            return load()
+        return self.listing.once(name, key, load)
+
+
+class Listing:
+    """The objects of one `available_triggers` call, so that a guard needing rows from the
+    database runs one query for the list instead of one per object (no N+1 on list pages).
+
+    `each()` gives a value per object: the first object that asks loads it for every listed
+    object in the same workflow and state (those are the ones the same guard will ask about),
+    the others are answered from memory. `once()` keeps one value per key (e.g. a call's
+    settings). What is remembered lives as long as the listing: one request, never stale.
+    """
+
+    def __init__(self, objs: Sequence[Any]) -> None:
+        self._peers: dict[tuple[str, str, str], list[Any]] = {}
+        for obj in objs:
+            self._peers.setdefault(self._key(obj), []).append(obj)
+        self._memo: dict[str, dict[Any, Any]] = {}
+
+    @staticmethod
+    def _key(obj: Any) -> tuple[str, str, str]:
+        return obj.object_type, obj.kind, obj.state
+
+    def each(self, name: str, obj: Any, load: Callable[[list[Any]], dict[int, Any]]) -> Any:
+        """`load(objs)` → {object id: value}; an id it leaves out has the value None."""
+        memo = self._memo.setdefault(name, {})
+        if (obj.object_type, obj.id) not in memo:
+            # Peers share the object's type, so their ids do not collide within one load.
+            batch = [p for p in self._peers.get(self._key(obj), ())
+                     if (p.object_type, p.id) not in memo]
+            if obj not in batch:
+                batch.append(obj)
+            found = load(batch)
+            for peer in batch:
+                memo[peer.object_type, peer.id] = found.get(peer.id)
+        return memo[obj.object_type, obj.id]
+
+    def once(self, name: str, key: Any, load: Callable[[], Any]) -> Any:
+        memo = self._memo.setdefault(name, {})
+        if key not in memo:
+            memo[key] = load()
+        return memo[key]
 
 
 Guard = Callable[[Context], WorkflowError | None]
@@ -156,7 +214,7 @@ def positive_amount(value: Any, ctx: Context) -> Decimal:
 def future_instant(value: Any, ctx: Context) -> dt.datetime:
     try:
         instant = value if isinstance(value, dt.datetime) else parse_instant(str(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an offset pushing past year 1 or 9999
         raise WorkflowError("invalid_input", N_("Enter a date and time, e.g. 2024-06-03T16:15.")) from None
     if instant.tzinfo is None:
         raise WorkflowError("invalid_input", N_("Enter a date and time, e.g. 2024-06-03T16:15."))

@@ -79,10 +79,12 @@ def clean_content(call: Call, content: dict[str, Any]) -> dict[str, Any]:
                 number = Decimal(str(value).replace(",", ".").replace(" ", ""))
                 if not number.is_finite() or number < 0:
                     raise ValueError
+                # quantize refuses (InvalidOperation) a number too large for its precision.
+                clean[name] = str(number.quantize(Decimal("0.01")) if field["type"] == "money"
+                                  else number)
             except (InvalidOperation, ValueError):
                 errors[name] = N_("Enter a number.")
                 continue
-            clean[name] = str(number.quantize(Decimal("0.01")) if field["type"] == "money" else number)
         elif isinstance(value, str):
             clean[name] = value.replace("\r\n", "\n")
         else:

@@ -6,6 +6,7 @@ import functools
 from zoneinfo import ZoneInfo
 
 import holidays
+from babel.dates import format_date as babel_format_date
 
 UTC = dt.timezone.utc
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -33,10 +34,26 @@ def local_instant(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=HELSINKI).astimezone(UTC)
 
 
-def format_fi(instant: dt.datetime) -> str:
-    """The Finnish way: 3.6.2024 klo 16.15."""
+def format_instant(instant: dt.datetime, locale: str = "fi") -> str:
+    """An instant in Helsinki time, the locale's way: fi "3.6.2024 klo 16.15",
+    sv "3.6.2024 kl. 16.15", en "3 June 2024 at 16:15"."""
     local = helsinki(instant)
-    return f"{local.day}.{local.month}.{local.year} klo {local.hour}.{local.minute:02d}"
+    if locale == "en":
+        return f"{format_day(local.date(), 'en')} at {local:%H:%M}"
+    word = "kl." if locale == "sv" else "klo"
+    return f"{local.day}.{local.month}.{local.year} {word} {local.hour}.{local.minute:02d}"
+
+
+def format_day(day: dt.date, locale: str = "fi") -> str:
+    """A date: fi/sv "24.6.2024", en "24 June 2024"."""
+    if locale == "en":
+        return babel_format_date(day, "d MMMM y", locale="en")
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def format_fi(instant: dt.datetime) -> str:
+    """The Finnish way: 3.6.2024 klo 16.15 (logs, CLI output)."""
+    return format_instant(instant, "fi")
 
 
 @functools.lru_cache(maxsize=64)

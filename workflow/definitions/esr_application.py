@@ -5,6 +5,7 @@ from models.states import ApplicationState as S
 from .. import effects as e
 from .. import guards as g
 from ..i18n import N_
+from ..pilots import rules as pilots
 from ..spec import Input, Party, Workflow, future_instant, positive_amount, step
 
 ADMIN, OWNER = Party.ADMIN, Party.OWNER
@@ -39,22 +40,22 @@ ESR_APPLICATION = Workflow(
         step("mark_ineligible", S.ELIGIBILITY_CHECK, S.INELIGIBLE, by=[ADMIN],
              label=N_("Mark ineligible"), needs_comment=True),
         step("mark_eligible", S.ELIGIBILITY_CHECK, S.IN_EVALUATION, by=[ADMIN],
-             label=N_("Mark eligible")),
+             label=N_("Mark eligible"), guards=[g.checks_not_failed]),
         step("complete_evaluation", S.IN_EVALUATION, S.EVALUATED, by=[ADMIN],
              label=N_("Complete evaluation"), guards=[g.evaluations_complete]),
         step("approve", S.EVALUATED, S.APPROVED, by=[ADMIN], label=N_("Approve"),
              inputs=[Input("granted_amount", positive_amount, N_("Granted amount (€)"))],
-             effects=[e.grant]),
+             guards=[g.fundable], effects=[e.grant]),
         step("reject", S.EVALUATED, S.REJECTED, by=[ADMIN], label=N_("Reject"),
              needs_comment=True),
         step("start_implementation", S.APPROVED, S.IN_IMPLEMENTATION, by=[ADMIN, OWNER],
              label=N_("Start implementation")),
         step("submit_final_report", [S.IN_IMPLEMENTATION, S.FINAL_REPORT_RETURNED],
              S.FINAL_REPORT_SUBMITTED, by=[OWNER], label=N_("Submit final report"),
-             guards=[g.final_report_present]),
+             guards=[g.final_report_complete]),
         step("return_final_report", S.FINAL_REPORT_SUBMITTED, S.FINAL_REPORT_RETURNED,
              by=[ADMIN], label=N_("Return final report for correction"), needs_comment=True),
         step("accept_final_report", S.FINAL_REPORT_SUBMITTED, S.CLOSED, by=[ADMIN],
-             label=N_("Accept final report")),
+             label=N_("Accept final report"), guards=[pilots.progress_reports_settled]),
     ],
 )

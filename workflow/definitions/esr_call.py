@@ -11,13 +11,14 @@ ESR_CALL = Workflow(
     "esr-call", model="call", kind="esr", states=S, initial=S.DRAFT,
     description=N_("ESR project call"),
     labels={
-        S.DRAFT: N_("Draft"), S.PUBLISHED: N_("Published"), S.OPEN: N_("Open"),
+        S.DRAFT: N_("Draft"), S.PUBLISHED: N_("Published"),
+        S.OPEN: N_("Open for applications"),
         S.CLOSED: N_("Closed"), S.IN_EVALUATION: N_("In evaluation"), S.DECIDED: N_("Decided"),
         S.ARCHIVED: N_("Archived"),
     },
     steps=[
         step("publish", S.DRAFT, S.PUBLISHED, by=[ADMIN], label=N_("Publish"),
-             guards=[g.call_ready_to_publish]),
+             guards=[g.call_ready_to_publish, g.criteria_consistent]),
         step("unpublish", S.PUBLISHED, S.DRAFT, by=[ADMIN], label=N_("Withdraw publication"),
              needs_comment=True),
         step("open", S.PUBLISHED, S.OPEN, by=[SYSTEM, ADMIN], label=N_("Open"),

@@ -4,6 +4,7 @@ from models.states import ProcurementState as S
 from .. import effects as e
 from .. import guards as g
 from ..i18n import N_
+from ..pilots import rules as pilots
 from ..spec import Party, Workflow, step
 
 ADMIN, SYSTEM = Party.ADMIN, Party.SYSTEM
@@ -24,7 +25,7 @@ JOTPA_PROCUREMENT = Workflow(
     },
     steps=[
         step("publish", S.PLANNING, S.PUBLISHED, by=[ADMIN], label=N_("Publish"),
-             guards=[g.call_ready_to_publish]),
+             guards=[g.call_ready_to_publish, g.criteria_consistent]),
         step("start_tendering", S.PUBLISHED, S.TENDERING, by=[SYSTEM, ADMIN],
              label=N_("Start tendering"), guards=[g.opens_at_reached], at="opens_at"),
         # Opening unseals the tenders; by itself at the deadline, never before it.
@@ -33,19 +34,23 @@ JOTPA_PROCUREMENT = Workflow(
         step("start_qualification", S.OPENED, S.QUALIFICATION, by=[ADMIN],
              label=N_("Start qualification")),
         step("start_comparison", S.QUALIFICATION, S.COMPARISON, by=[ADMIN],
-             label=N_("Start comparison"), guards=[g.no_tender_unqualified]),
+             label=N_("Start comparison"),
+             guards=[g.no_tender_unqualified, g.some_tender_qualified]),
         step("decide", S.COMPARISON, S.DECIDED, by=[ADMIN], label=N_("Record procurement decision"),
-             guards=[g.every_tender_decided]),
+             guards=[g.every_tender_decided, g.awards_follow_ranking]),
         # By e-mail the send date counts as delivery; the standstill runs from it.
         step("deliver_decision", S.DECIDED, S.STANDSTILL, by=[ADMIN, SYSTEM],
              label=N_("Deliver decision"), effects=[e.deliver_decision]),
+        # Each micro-credential described in an awarded tender becomes a pilot.
         step("sign_contract", S.STANDSTILL, S.CONTRACTED, by=[ADMIN], label=N_("Sign contract"),
-             guards=[g.standstill_over], effects=[e.sign_contract]),
+             guards=[g.standstill_over], effects=[e.sign_contract, pilots.create_pilots]),
         step("start_pilot_delivery", S.CONTRACTED, S.PILOT_DELIVERY, by=[ADMIN],
-             label=N_("Start pilot delivery")),
+             label=N_("Start pilot delivery"), guards=[pilots.pilots_ready]),
         step("start_final_reporting", S.PILOT_DELIVERY, S.FINAL_REPORTING, by=[ADMIN],
              label=N_("Start final reporting")),
-        step("close", S.FINAL_REPORTING, S.CLOSED, by=[ADMIN], label=N_("Close")),
+        # Also taken by itself when the last pilot's final report is accepted.
+        step("close", S.FINAL_REPORTING, S.CLOSED, by=[ADMIN], label=N_("Close"),
+             guards=[pilots.final_reports_accepted]),
         step("cancel", BEFORE_CONTRACT, S.CANCELLED, by=[ADMIN], label=N_("Cancel procurement"),
              needs_comment=True),
     ],

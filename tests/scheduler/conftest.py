@@ -1,0 +1,142 @@
+"""Fixtures for the scheduler tests: a real SMTP server (aiosmtpd in a thread on 127.0.0.1)
+that can be told to refuse mail for a while, settings pointing at it, and `sweep()` running
+the whole pass on the test's session at the frozen clock's now."""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import email
+import email.policy
+import socket
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from aiosmtpd.controller import Controller
+
+from models import OutboxMessage
+from workflow import clock as clock_module
+from workflow.config import Settings
+from workflow.scheduler.mailer import SmtpTransport
+from workflow.scheduler.sweep import SweepReport, sweep, units_on
+
+BASE_URL = "https://hankeflow.example"
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """Tests marked postgres_only need real concurrent connections: skipped on SQLite."""
+    if request.node.get_closest_marker("postgres_only") is not None:
+        if request.getfixturevalue("engine").dialect.name != "postgresql":
+            pytest.skip("needs PostgreSQL (HANKEFLOW_TEST_DATABASE_URL)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclasses.dataclass
+class Received:
+    message: EmailMessage
+    at: object  # the frozen clock's instant when it arrived
+
+    @property
+    def to(self) -> str:
+        return str(self.message["To"].addresses[0].addr_spec)
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"])
+
+    def text(self) -> str:
+        return self.message.get_body(("plain",)).get_content()
+
+    def html(self) -> str:
+        return self.message.get_body(("html",)).get_content()
+
+
+class RecordingHandler:
+    """Accepts mail and keeps it; `refuse` holds SMTP replies to give instead, one per message
+    (e.g. ["451 4.3.0 try later"] * 2, then mail is accepted again)."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.refuse: collections.deque[str] = collections.deque()
+        self.refused = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse:
+            self.refused += 1
+            return self.refuse.popleft()
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append(Received(message, clock_module.now()))  # type: ignore[arg-type]
+        return "250 2.0.0 OK"
+
+
+@dataclasses.dataclass
+class SmtpServer:
+    handler: RecordingHandler
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.host}:{self.port}"
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    def to(self, address: str) -> list[Received]:
+        return [r for r in self.received if r.to == address]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    handler = RecordingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpServer(handler, "127.0.0.1", port)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def settings(smtp_server: SmtpServer, tmp_path: Path) -> Settings:
+    return Settings(instance_path=tmp_path, database_url="", secret_key=None,
+                    smtp_url=smtp_server.url, mail_from="hankeflow@hankeflow.example",
+                    base_url=BASE_URL, timezone="Europe/Helsinki")
+
+
+@pytest.fixture
+def run_sweep(session: so.Session, settings: Settings, clock) -> Callable[[], SweepReport]:
+    """sweep() → one whole pass (transitions, reminders, delivery) at the clock's now."""
+    transport = SmtpTransport.from_url(settings.smtp_url or "")
+
+    def run() -> SweepReport:
+        return sweep(units_on(session), transport, settings, raise_errors=True)
+    return run
+
+
+@pytest.fixture
+def outbox(session: so.Session) -> Callable[..., list[OutboxMessage]]:
+    """outbox(kind=..., status=..., recipient=user) → matching rows, oldest first."""
+    def rows(**where) -> list[OutboxMessage]:
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        if "recipient" in where:
+            query = query.where(OutboxMessage.recipient_id == where.pop("recipient").id)
+        for key, value in where.items():
+            query = query.where(getattr(OutboxMessage, key) == value)
+        return list(session.scalars(query))
+    return rows

@@ -1,0 +1,71 @@
+"""A call's evaluation at a glance, for administrators: every submission that has been
+submitted with its requirement checks, reviews and decision, and links to the work on each.
+A fixed number of queries, whatever the number of submissions."""
+from __future__ import annotations
+
+import dataclasses
+
+import sqlalchemy as sa
+from flask import render_template
+
+from models import Call, Submission
+
+from ...app import db
+from ...engine import available_steps
+from ...evaluation import criteria as criteria_service
+from ...evaluation import queries as q
+from ...evaluation.qualification import CHECK_KINDS
+from ...permissions import can_read_content
+from ..helpers import load_call_or_404
+from ..identity import actor
+from . import bp
+from .common import submission_title
+from .documents import decision_available
+
+# Not yet (or never) part of the evaluation.
+NOT_SUBMITTED = ("draft", "withdrawn")
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    submission: Submission
+    title: str
+    sealed: bool
+    met: int
+    failed: int
+    unchecked: int
+    active: int
+    submitted: int
+    reviews_problem: str | None
+    decision: bool
+
+
+@bp.get("/calls/<int:call_id>")
+def overview(call_id: int):
+    user = actor()
+    call: Call = load_call_or_404(call_id, user)
+    session = db()
+    submissions = list(session.scalars(
+        sa.select(Submission).where(Submission.call_id == call.id,
+                                    Submission.state.not_in(NOT_SUBMITTED))
+        .order_by(Submission.id)))
+    criteria = q.criteria_of(session, call.id)
+    requirement_ids = [c.id for c in criteria if c.kind in CHECK_KINDS[call.kind]]
+    checks = q.checks_by_submission(session, [s.id for s in submissions])
+    problems = q.reviews_problems(session, submissions) if submissions else {}
+    lines = []
+    for s in submissions:
+        found = [checks[s.id][cid] for cid in requirement_ids if cid in checks[s.id]]
+        active = q.active_assignments(s)
+        readable = can_read_content(user, s)
+        lines.append(Line(
+            submission=s, title=submission_title(s, readable), sealed=not readable,
+            met=sum(1 for c in found if c.passed), failed=sum(1 for c in found if not c.passed),
+            unchecked=len(requirement_ids) - len(found), active=len(active),
+            submitted=sum(1 for a in active if a.completed_at is not None),
+            reviews_problem=problems.get(s.id), decision=decision_available(s)))
+    return render_template(
+        "evaluation/overview.html", call=call, lines=lines,
+        criteria_count=len(criteria), criteria_problems=criteria_service.problems(session, call),
+        min_evaluators=q.settings_of(session, call.id).min_evaluators,
+        steps=available_steps(user, call, session))
