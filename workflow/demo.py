@@ -44,8 +44,16 @@ def _serve(settings: Settings, at: dt.datetime, port: int) -> int:
 
     from .app import create_app
 
+    from .scheduler.runner import start_background
+
     clock.set_clock(clock.VirtualClock(at))
     app = create_app({"DEMO": True, "DATABASE_URL": settings.database_url})
+    # Web and scheduler in one process: deadlines pass, reminders go out (as .eml files under
+    # the instance path unless HANKEFLOW_SMTP_URL is set) on the demo's clock.
+    scheduler = start_background(settings, database_url=settings.database_url)
     click.echo(f"hankeflow demo on http://127.0.0.1:{port}/ (demo time starts at {at.isoformat()})")
-    run_simple("127.0.0.1", port, app, use_reloader=False, threaded=True)
+    try:
+        run_simple("127.0.0.1", port, app, use_reloader=False, threaded=True)
+    finally:
+        scheduler.shutdown(wait=False)
     return 0

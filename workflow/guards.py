@@ -198,8 +198,10 @@ def fundable(ctx: Context) -> WorkflowError | None:
                                 "cannot be funded."))
     call = _call(ctx)
     amount = ctx.data.get("granted_amount")
-    version = ctx.of_object("counted_version", lambda objs: evaluation.counted_versions(
-        ctx.session, [o.id for o in objs]))
+    # Without an amount (listing what may be done) there is nothing to compare it with.
+    version = None if amount is None else ctx.of_object(
+        "counted_version",
+        lambda objs: evaluation.counted_versions(ctx.session, [o.id for o in objs]))
     requested = evaluation.money(version.content if version else None, "budget_total")
     if amount is not None and requested is not None and amount > requested:
         return WorkflowError("invalid_input",

@@ -45,6 +45,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(importlib.import_module(f"{__name__}.questions").bp)  # tender questions
     app.register_blueprint(importlib.import_module(f"{__name__}.pilots").bp)  # issue 6: pilots, certificates, reports
     app.register_blueprint(importlib.import_module(f"{__name__}.evaluation").bp)  # issue 5: evaluation and decisions
+    app.register_blueprint(importlib.import_module(f"{__name__}.notifications").bp)  # issue 4: notifications, settings
     # Config HANKEFLOW_OPTIONAL_BLUEPRINTS narrows this, e.g. to work on one area alone.
     for name in app.config.get("HANKEFLOW_OPTIONAL_BLUEPRINTS", OPTIONAL_BLUEPRINTS):
         if importlib.util.find_spec(f"{__name__}.{name}") is not None:
