@@ -79,10 +79,16 @@ class Listing:
     """
 
     def __init__(self, objs: Sequence[Any]) -> None:
-        self._peers: dict[tuple[str, str, str], list[Any]] = {}
-        for obj in objs:
-            self._peers.setdefault(self._key(obj), []).append(obj)
+        self._objs = objs
+        self._by_key: dict[tuple[str, str, str], list[Any]] | None = None  # when first asked
         self._memo: dict[str, dict[Any, Any]] = {}
+
+    def _peers(self, obj: Any) -> list[Any]:
+        if self._by_key is None:
+            self._by_key = {}
+            for listed in self._objs:
+                self._by_key.setdefault(self._key(listed), []).append(listed)
+        return self._by_key.get(self._key(obj), [])
 
     @staticmethod
     def _key(obj: Any) -> tuple[str, str, str]:
@@ -93,8 +99,7 @@ class Listing:
         memo = self._memo.setdefault(name, {})
         if (obj.object_type, obj.id) not in memo:
             # Peers share the object's type, so their ids do not collide within one load.
-            batch = [p for p in self._peers.get(self._key(obj), ())
-                     if (p.object_type, p.id) not in memo]
+            batch = [p for p in self._peers(obj) if (p.object_type, p.id) not in memo]
             if obj not in batch:
                 batch.append(obj)
             found = load(batch)
