@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy.orm as so
 from flask import Flask, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings
 from .db import make_engine, session_factory
@@ -60,6 +61,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["HTTPS"] = overrides.get("HTTPS", not (app.testing or app.config["DEMO"]))
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         app.config[key] = overrides.get(key, app.config["HTTPS"])
+
+    proxies = app.config.get("TRUSTED_PROXIES", settings.trusted_proxies)
+    if proxies:
+        # Behind N proxies: the client's address, scheme and host come from their headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
     app.extensions["hankeflow.sessions"] = session_factory(engine)

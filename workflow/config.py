@@ -15,6 +15,9 @@ class Settings:
     mail_from: str
     base_url: str
     timezone: str
+    # Reverse proxies in front of the web that set X-Forwarded-For/-Proto/-Host (0: none, the
+    # client's address is the socket's). Sign-in rate limits count per client address.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -28,4 +31,12 @@ class Settings:
             mail_from=env.get("HANKEFLOW_MAIL_FROM") or "hankeflow@localhost",
             base_url=(env.get("HANKEFLOW_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             timezone=env.get("HANKEFLOW_TIMEZONE") or "Europe/Helsinki",
+            trusted_proxies=_count(env, "HANKEFLOW_TRUSTED_PROXIES"),
         )
+
+
+def _count(env: dict[str, str], name: str) -> int:
+    text = (env.get(name) or "0").strip()
+    if not text.isdigit() or int(text) > 10:
+        raise ValueError(f"{name} must be a number of proxies from 0 to 10, not {text!r}")
+    return int(text)
