@@ -4,8 +4,10 @@ write, and how long listing the available triggers of 500 objects takes.
     python bench/engine.py [--database-url URL ...] [--n N] [--objects M] [--repeat R]
                            [--schema NAME] [--profile]
 
-Each database gets a fresh schema (PostgreSQL: DROP SCHEMA ... CASCADE; SQLite: a new temp
-file), migrated to head and loaded through the real services under a FrozenClock. Then:
+By default it runs on SQLite, in a new file in a temp dir (deleted afterwards); PostgreSQL only
+when a `--database-url` names it. Each database gets a fresh schema (PostgreSQL: DROP SCHEMA
+... CASCADE of --schema; SQLite: a new file), migrated to head and loaded through the real
+services under a FrozenClock. Then:
 
 1. transition: a new session loads one ESR application by id, `fire()` takes it between
    final_report_submitted and final_report_returned (return_final_report by an administrator
@@ -56,7 +58,6 @@ from workflow.pilots.forms import ESR_INDICATOR_KEYS, clean_report
 from workflow.submissions import create_draft
 from workflow.timeutil import HELSINKI
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/hf_bench"
 TRANSITION_TARGET = 2.0      # engine transition / bare write, ratio of medians
 TRIGGERS_TARGET_MS = 50.0    # available_triggers for 500 objects
 TRIGGERS_TARGET_OBJECTS = 500
@@ -546,26 +547,13 @@ def report(result: Result, out: Any = sys.stdout) -> None:
     print("\n".join(lines), file=out)
 
 
-def postgres_answers(url: str) -> bool:
-    engine = make_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect():
-            return True
-    except sa.exc.OperationalError as err:
-        print(f"PostgreSQL at {sa.engine.make_url(url).render_as_string()} does not answer, "
-              f"skipped: {str(err.orig).strip().splitlines()[0]}")
-        return False
-    finally:
-        engine.dispose()
-
-
 def main(argv: list[str] | None = None, out: Any = sys.stdout) -> list[Result]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", action="append", dest="urls", metavar="URL",
-                        help="a PostgreSQL URL whose schema is DROPPED and rebuilt, or `sqlite` "
-                             "for a temp file; repeatable. Default: `sqlite` and "
-                             f"{DEFAULT_PG_URL} if it answers")
+                        help="`sqlite` (the default: a new file in a temp dir), a sqlite:/// "
+                             "path that does not exist yet, or a PostgreSQL URL whose --schema "
+                             "is DROPPED and rebuilt; repeatable")
     parser.add_argument("--n", type=int, default=2000, help="transitions (and bare writes) timed")
     parser.add_argument("--objects", type=int, default=500, help="submissions on the list page")
     parser.add_argument("--repeat", type=int, default=50, help="runs of each trigger listing")
@@ -575,7 +563,7 @@ def main(argv: list[str] | None = None, out: Any = sys.stdout) -> list[Result]:
     args = parser.parse_args(argv)
     if args.n < 1 or args.objects < 1 or args.repeat < 1:
         parser.error("--n, --objects and --repeat must be positive")
-    urls = args.urls or ["sqlite"] + ([DEFAULT_PG_URL] if postgres_answers(DEFAULT_PG_URL) else [])
+    urls = args.urls or ["sqlite"]
     print(f"hankeflow engine benchmark: {args.n} transitions, {args.objects} listed objects, "
           f"{args.repeat} listing runs", file=out)
     results = []

@@ -4,8 +4,9 @@ the tables. Run by hand:
     python bench/sweep.py [--database-url URL ...] [--sizes 10000 100000] [--repeat 5]
                           [--nothing-due-only]
 
-For each database (default: a temporary SQLite file, and PostgreSQL at hf_sched2 if it
-answers) and each size N, a fresh migrated schema is loaded with Core executemany:
+For each database (by default SQLite, in a new file in a temp dir; PostgreSQL only when a
+`--database-url` names it: its `public` schema is DROPPED and rebuilt) and each size N, a
+fresh migrated schema is loaded with Core executemany:
 N open draft submissions (one applicant per five drafts) spread over 20 open ESR calls whose
 deadlines are 30–90 days away, plus one call closing in 10 days that holds a tenth of the
 drafts and whose 14 d reminder was computed (and sent) already; N/10 applications returned
@@ -52,7 +53,6 @@ from workflow.scheduler.reminders import BEFORE_7D, BEFORE_14D  # noqa: E402
 from workflow.scheduler.sweep import sweep, units_from  # noqa: E402
 from workflow.timeutil import HELSINKI  # noqa: E402
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/hf_sched2"
 TARGET_S = 1.0
 NOW = dt.datetime(2024, 4, 2, 9, 0, tzinfo=HELSINKI).astimezone(dt.timezone.utc)
 CLOSING = dt.datetime(2024, 4, 12, 16, 15, tzinfo=HELSINKI).astimezone(dt.timezone.utc)
@@ -190,22 +190,18 @@ def run(url: str, n: int, repeat: int, *, due: bool = True) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", action="append", dest="urls")
+    parser.add_argument("--database-url", action="append", dest="urls", metavar="URL",
+                        help="`sqlite` (the default: a new file in a temp dir) or a PostgreSQL "
+                             "URL whose public schema is DROPPED and rebuilt; repeatable")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--nothing-due-only", action="store_true",
                         help="skip the contrast run that sends a tenth of the drafts a reminder")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        urls = args.urls
-        if not urls:
-            urls = [f"sqlite:///{tmp}/bench.sqlite3"]
-            try:
-                with sa.create_engine(DEFAULT_PG_URL).connect():
-                    urls.append(DEFAULT_PG_URL)
-            except sa.exc.OperationalError:
-                print(f"(PostgreSQL at {DEFAULT_PG_URL} does not answer: SQLite only)")
-        for url in urls:
+    with tempfile.TemporaryDirectory(prefix="hankeflow-bench-") as tmp:
+        for url in args.urls or ["sqlite"]:
+            if url == "sqlite":
+                url = f"sqlite:///{tmp}/bench.sqlite3"
             for n in args.sizes:
                 run(url, n, args.repeat, due=not args.nothing_due_only)
 

@@ -4,8 +4,10 @@ submissions list with 10,000 submissions in the database.
     python bench/web_lists.py [--database-url URL ...] [--submissions N] [--requests R]
                               [--schema NAME]
 
-Each database gets a fresh schema (SQLite: a new temp file; PostgreSQL: DROP SCHEMA ...
-CASCADE of --schema, then CREATE, reached through the search path), migrated to head. The
+By default it runs on SQLite, in a new file in a temp dir; PostgreSQL only when a
+`--database-url` names it. Each database gets a fresh schema (SQLite: a new temp file;
+PostgreSQL: DROP SCHEMA ... CASCADE of --schema, then CREATE, reached through the search
+path), migrated to head. The
 calls, the administrator and the evaluators are created through the services and the engine
 (so criteria and audit rows exist as in real use); the organisations, their applicants, the
 submissions and the evaluator assignments are inserted with Core bulk inserts for speed:
@@ -30,7 +32,6 @@ import datetime as dt
 import itertools
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -49,7 +50,6 @@ from workflow.directory import create_organisation, create_user
 from workflow.engine import fire
 from workflow.timeutil import HELSINKI
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/hf_admin"
 DEFAULT_SCHEMA = "bench_web_lists"
 PASSWORD = "benchmark password 1234"
 NOW = dt.datetime(2024, 6, 2, 9, 0, tzinfo=HELSINKI)
@@ -93,8 +93,6 @@ def with_search_path(url: str, schema: str) -> str:
 
 def fresh_database(url: str, schema: str) -> str:
     """A migrated, empty schema; returns the URL to use."""
-    if url == "sqlite":
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='hf_web_lists_')}/bench.sqlite3"
     if not url.startswith("sqlite"):
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
             raise SystemExit(f"--schema: not a plain identifier: {schema!r}")
@@ -253,26 +251,19 @@ def run(url: str, n: int, requests: int, schema: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", action="append",
-                        help="`sqlite` (a temp file) or a PostgreSQL URL whose --schema is DROPPED "
-                             "and rebuilt; repeatable. Default: sqlite, and PostgreSQL at "
-                             f"{DEFAULT_PG_URL} if reachable")
+                        help="`sqlite` (the default: a new file in a temp dir) or a PostgreSQL "
+                             "URL whose --schema is DROPPED and rebuilt; repeatable")
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--schema", default=DEFAULT_SCHEMA)
     args = parser.parse_args(argv)
-    urls = args.database_url
-    if not urls:
-        urls = ["sqlite"]
-        try:
-            probe = make_engine(DEFAULT_PG_URL)
-            with probe.connect():
-                pass
-            probe.dispose()
-            urls.append(DEFAULT_PG_URL)
-        except sa.exc.OperationalError:
-            print(f"PostgreSQL not reachable at {DEFAULT_PG_URL}: SQLite only", file=sys.stderr)
-    for url in urls:
-        run(url, args.submissions, args.requests, args.schema)
+    for url in args.database_url or ["sqlite"]:
+        if url == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="hankeflow-bench-") as tmp:
+                run(f"sqlite:///{tmp}/bench.sqlite3", args.submissions, args.requests,
+                    args.schema)
+        else:
+            run(url, args.submissions, args.requests, args.schema)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The SQLAlchemy models. Import from here: `from models import Call, Submission`."""
+from .attachment import Attachment
 from .audit import AuditEntry
 from .auth import ApiToken, SignInAttempt
 from .base import Base, UTCDateTime
@@ -15,7 +16,7 @@ from .submission import EvaluatorAssignment, Submission, SubmissionVersion
 from .user import LOCALES, ROLES, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEntry", "SignInAttempt", "Base", "UTCDateTime", "CALL_KINDS", "Call", "InfoEvent",
+    "ApiToken", "Attachment", "AuditEntry", "SignInAttempt", "Base", "UTCDateTime", "CALL_KINDS", "Call", "InfoEvent",
     "ORGANISATION_KINDS", "Organisation", "ApplicationState", "EsrCallState",
     "ProcurementState", "TenderState", "EvaluatorAssignment", "Submission",
     "SubmissionVersion", "LOCALES", "ROLES", "User", "UserRole",

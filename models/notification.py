@@ -38,6 +38,8 @@ class OutboxMessage(Base):
         sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         # A user's notifications, newest first.
         sa.Index("ix_outbox_recipient_id_id", "recipient_id", "id"),
+        # What was written about an object (the decision letters' delivery on the overview).
+        sa.Index("ix_outbox_object_type_object_id", "object_type", "object_id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

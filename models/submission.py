@@ -11,6 +11,7 @@ from .base import Base
 from .states import SUBMISSION_STATES, kind_state_check
 
 if TYPE_CHECKING:
+    from .attachment import Attachment
     from .call import Call
     from .organisation import Organisation
     from .user import User
@@ -58,6 +59,10 @@ class Submission(Base):
         cascade="all, delete-orphan", lazy="raise")
     assignments: so.Mapped[list[EvaluatorAssignment]] = so.relationship(
         back_populates="submission", cascade="all, delete-orphan", lazy="selectin")
+    # Every file ever attached, removed ones included (upload order); the working copy's are
+    # those without `removed_at` (workflow.attachments.working_attachments).
+    attachments: so.Mapped[list[Attachment]] = so.relationship(
+        back_populates="submission", order_by="Attachment.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -68,7 +73,8 @@ class Submission(Base):
 
 
 class SubmissionVersion(Base):
-    """What was received at one submission: the content, its SHA-256 and the server instant."""
+    """What was received at one submission: the content, the manifest of its attachments,
+    their SHA-256 (workflow.content.receipt_sha256) and the server instant."""
 
     __tablename__ = "submission_versions"
     __table_args__ = (sa.UniqueConstraint("submission_id", "number"),)
@@ -77,6 +83,8 @@ class SubmissionVersion(Base):
     submission_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("submissions.id"))
     number: so.Mapped[int]
     content: so.Mapped[dict[str, Any]]
+    # [{"id", "filename", "media_type", "size", "sha256"}] in upload order (models.Attachment).
+    attachments: so.Mapped[list[Any]] = so.mapped_column(default=list, server_default="[]")
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     received_at: so.Mapped[dt.datetime]
     submitted_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))

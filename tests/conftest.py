@@ -1,6 +1,10 @@
 """Fixtures: a migrated database (SQLite by default, PostgreSQL when
 HANKEFLOW_TEST_DATABASE_URL says so), a session per test inside a rolled-back transaction,
-a frozen clock to travel with, and factories that return callables."""
+a frozen clock to travel with, and factories that return callables.
+
+What several folders share beyond these is in tests/support (see its __init__.py): plain
+helpers to import, and the plugins below, whose fixtures every folder can use (the page tests'
+`app`, `login`, ...; the evaluation scenes; the pilot `flow`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,22 +25,28 @@ from workflow.db import make_engine
 from workflow.directory import create_organisation, create_user
 from workflow.engine import fire
 from workflow.submissions import create_draft
-from workflow.timeutil import HELSINKI
+
+from support import ESR_DEADLINE, ESR_OPENS, PASSWORD, helsinki
+
+pytest_plugins = ["support.web", "support.evaluation", "support.pilots", "support.mail"]
 
 TEST_DATABASE_URL = os.environ.get("HANKEFLOW_TEST_DATABASE_URL")
-PASSWORD = "correct horse battery staple"
 
 # Argon2 at full strength costs ~50 ms a hash: too slow for hundreds of test users.
 passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
-def helsinki(*args: int) -> dt.datetime:
-    """An instant given as Helsinki wall-clock time: helsinki(2024, 6, 3, 16, 15)."""
-    return dt.datetime(*args, tzinfo=HELSINKI).astimezone(dt.timezone.utc)
-
-
 def is_postgres(engine: sa.Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """Tests marked postgres_only need real concurrent connections: skipped on SQLite."""
+    if request.node.get_closest_marker("postgres_only") is None:
+        return
+    if not is_postgres(request.getfixturevalue("engine")):
+        pytest.skip("needs PostgreSQL (set HANKEFLOW_TEST_DATABASE_URL)")
 
 
 @pytest.fixture(scope="session")
@@ -128,10 +138,6 @@ def admin(make_user) -> User:
     return make_user("admin")
 
 
-ESR_OPENS = helsinki(2024, 3, 11, 9, 0)
-ESR_DEADLINE = helsinki(2024, 6, 3, 16, 15)
-
-
 @pytest.fixture
 def make_call(session: so.Session, clock, admin):
     """make_call("esr"|"jotpa", state="open", ...) → a call moved through the engine to `state`."""
@@ -163,25 +169,13 @@ def make_call(session: so.Session, clock, admin):
 ESR_CONTENT = {"title": "Mikrotutkinnot työelämään", "summary": "Tiivistelmä",
                "objectives": "Tavoitteet", "budget_total": "250000"}
 JOTPA_CONTENT = {"title": "Pilotti", "pilot_plan": "Suunnitelma", "price": "48000"}
-# A complete micro-credential description (every Annex I element the provider writes): a
-# Jotpa tender needs at least one to be submitted (guards.descriptions_complete).
-MICRO_CREDENTIAL = {
-    "title": "Tekoäly asiakastyössä",
-    "country_region": {"country": "FI", "region": "Pirkanmaa"},
-    "learning_outcomes": ["Osaa käyttää generatiivista tekoälyä asiakasviestinnässä.",
-                          "Osaa arvioida tekoälyn tuottaman tiedon luotettavuutta."],
-    "workload": {"value": 5, "unit": "ects"},
-    "level": "6",
-    "assessment_type": "Projektityö ja sen esittely; arvioijana opettaja.",
-    "participation_form": "blended",
-    "quality_assurance": "Korkeakoulun laatujärjestelmä, jonka Karvi on auditoinut.",
-}
 
 
 def add_micro_credential(session: so.Session, applicant: User, tender: Submission,
                          data: dict | None = None):
     """Describe one complete micro-credential in a Jotpa tender, in the workload unit the
     bidder's kind of organisation uses."""
+    from support.pilots import MICRO_CREDENTIAL  # a plugin: imported once pytest registered it
     from workflow.framework import framework
     from workflow.pilots.descriptions import add_description
 

@@ -145,9 +145,11 @@ def _form(fields: Any) -> list[dict[str, Any]]:
         raise ValueError
     names = set()
     for field in fields:
+        # A name may not start with "_": receipts hash "_attachments" beside the fields
+        # (content.receipt_document).
         if (not isinstance(field, dict) or not str(field.get("name", "")).isidentifier()
-                or field.get("type") not in FIELD_TYPES or field["name"] in names
-                or not isinstance(field.get("label"), dict)):
+                or str(field["name"]).startswith("_") or field.get("type") not in FIELD_TYPES
+                or field["name"] in names or not isinstance(field.get("label"), dict)):
             raise ValueError
         names.add(field["name"])
     return fields

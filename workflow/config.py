@@ -40,3 +40,14 @@ def _count(env: dict[str, str], name: str) -> int:
     if not text.isdigit() or int(text) > 10:
         raise ValueError(f"{name} must be a number of proxies from 0 to 10, not {text!r}")
     return int(text)
+
+
+# Attachments of a submission (workflow/attachments.py; README § Configuration). Sizes in
+# bytes; "MB" for people is 2**20 bytes, as file managers count.
+MEGABYTE = 2**20
+MAX_ATTACHMENT_BYTES = 10 * MEGABYTE       # one file
+MAX_ATTACHMENTS = 20                       # files in a submission's working copy
+MAX_ATTACHMENTS_TOTAL_BYTES = 100 * MEGABYTE
+# An upload request may be this much larger than the file (multipart framing, CSRF token,
+# version): above it the request is refused with 413 before it is read.
+UPLOAD_REQUEST_MARGIN = MEGABYTE

@@ -61,4 +61,29 @@ def content_sha256(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
+# The key under which a receipt's hashed document lists the attachments. Form fields may not
+# start with "_" (calls.py, the API, the admin form editor), so it cannot clash with one.
+ATTACHMENTS_KEY = "_attachments"
+
+
+def receipt_document(content: dict[str, Any],
+                     attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What a receipt's SHA-256 is computed from: the content as submitted, and when the
+    version has attachments also `"_attachments"`: [{"filename", "media_type", "size",
+    "sha256"}] in upload order (the version's manifest without ids). Without attachments it
+    is exactly the content, so receipts from before attachments existed stay valid."""
+    if not attachments:
+        return content
+    files = [{key: item[key] for key in ("filename", "media_type", "size", "sha256")}
+             for item in attachments]
+    return {**content, ATTACHMENTS_KEY: files}
+
+
+def receipt_sha256(content: dict[str, Any],
+                   attachments: list[dict[str, Any]] | None = None) -> str:
+    """The receipt's SHA-256: canonical JSON (sorted keys, no whitespace, UTF-8) of
+    `receipt_document(content, attachments)`."""
+    return content_sha256(receipt_document(content, attachments))
+
+
 CONTENT_MISSING = N_("Fill in the required fields first: %(fields)s.")

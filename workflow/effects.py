@@ -1,5 +1,7 @@
 """Effects: what a step changes besides the state. They run inside the machine's transition
-(its `after` callbacks), in the caller's transaction; they flush at most, never commit."""
+(its `after` callbacks), in the caller's transaction, without autoflush (engine.fire: one
+transition is one UPDATE of the object); they never commit, and flush only once they are done
+changing the object (a cascade through `fire()` flushes)."""
 from __future__ import annotations
 
 import copy
@@ -9,22 +11,26 @@ import sqlalchemy as sa
 from models import Submission, SubmissionVersion
 from models.states import TenderState
 
-from .content import content_sha256
+from .content import receipt_sha256
 from .spec import Context
 from .timeutil import standstill_last_day
 
 
 def record_receipt(ctx: Context) -> None:
-    """Keep what was received as a new version, with the server instant and its SHA-256."""
+    """Keep what was received as a new version: the content, the manifest of the working
+    copy's attachments, the server instant and the SHA-256 of both (content.receipt_sha256)."""
+    from .attachments import manifest, working_attachments  # it imports the engine
+
     submission: Submission = ctx.obj
     latest = ctx.session.scalar(
         sa.select(sa.func.max(SubmissionVersion.number))
         .where(SubmissionVersion.submission_id == submission.id)) or 0
     content = copy.deepcopy(submission.content)
-    digest = content_sha256(content)
+    files = manifest(working_attachments(ctx.session, submission))
+    digest = receipt_sha256(content, files)
     ctx.session.add(SubmissionVersion(
-        submission_id=submission.id, number=latest + 1, content=content, sha256=digest,
-        received_at=ctx.now, submitted_by_id=ctx.actor.id))
+        submission_id=submission.id, number=latest + 1, content=content, attachments=files,
+        sha256=digest, received_at=ctx.now, submitted_by_id=ctx.actor.id))
     submission.submitted_at = ctx.now
     submission.content_sha256 = digest
     ctx.content_sha256 = digest
@@ -70,3 +76,21 @@ def set_completion_due(ctx: Context) -> None:
 
 def clear_completion_due(ctx: Context) -> None:
     ctx.obj.completion_due_at = None
+
+
+# Letters (`Step.mails`): run after the audit row, in the same transaction -----------------
+
+def mail_receipt(ctx: Context) -> None:
+    """The submitter's receipt of the version just received (DOMAIN §3: shown and e-mailed)."""
+    from .scheduler.letters import enqueue_receipt  # the scheduler sits above the engine
+
+    enqueue_receipt(ctx.session, ctx.obj, ctx.now)
+
+
+def mail_decision(ctx: Context) -> None:
+    """The decision letter(s): an ESR application's applicants when it is decided; every
+    opened tender's bidder when the procurement decision is delivered (the mail is the
+    delivery from which the standstill counts)."""
+    from .scheduler.letters import enqueue_decision
+
+    enqueue_decision(ctx.session, ctx.obj, ctx.now)

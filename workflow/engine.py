@@ -5,9 +5,10 @@
 checks, in order: the step exists from the current state (`invalid_transition`), the actor is
 a party to it (`not_allowed`), the version the actor saw (`conflict`), a comment and inputs
 (`comment_required`, `invalid_input`), the guards (their own codes); then lets the workflow's
-machine move the object and run the effects, writes the audit row, and flushes. A concurrent
-change to the same row makes the flush fail on the version column: `conflict`. The caller
-commits once, or rolls back on any error.
+machine move the object and run the effects, writes the audit row and the step's letters
+into the outbox (`Step.mails`), and flushes. A concurrent change to the same row makes the
+flush fail on the version column: `conflict`. The caller commits once, or rolls back on any
+error.
 """
 from __future__ import annotations
 
@@ -56,17 +57,25 @@ def fire(session: so.Session, obj: Stateful, trigger: str, actor: User | None, *
             if refusal is not None:
                 raise refusal
 
-        from_state = obj.state
-        wf.apply(obj, ctx)
-        if isinstance(obj, Submission):
-            obj.updated_at = ctx.now
-        entry = AuditEntry(
-            object_type=obj.object_type, object_id=obj.id, at=ctx.now,
-            actor_id=actor.id if actor else None, trigger=trigger, from_state=from_state,
-            to_state=obj.state, comment=ctx.comment, content_sha256=ctx.content_sha256,
-            data=_jsonable(ctx.data) or None)
-        session.add(entry)
+        # One transition, one UPDATE of the object, so its `version` rises by exactly 1 (what
+        # an integrator sent + 1): what was pending before is flushed now, so effects read it;
+        # then the state change and the effects stay unflushed until the end (an effect's
+        # query would otherwise write the state first and its own changes a second time).
         session.flush()
+        with session.no_autoflush:
+            from_state = obj.state
+            if isinstance(obj, Submission):
+                obj.updated_at = ctx.now
+            wf.apply(obj, ctx)
+            entry = AuditEntry(
+                object_type=obj.object_type, object_id=obj.id, at=ctx.now,
+                actor_id=actor.id if actor else None, trigger=trigger, from_state=from_state,
+                to_state=obj.state, comment=ctx.comment, content_sha256=ctx.content_sha256,
+                data=_jsonable(ctx.data) or None)
+            session.add(entry)
+        session.flush()
+        for mail in step.mails:
+            mail(ctx)
     except StaleDataError:
         raise conflict() from None
     return entry

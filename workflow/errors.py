@@ -20,6 +20,13 @@ HTTP_STATUS = {
     "evaluations_incomplete": 409,
     "conflict": 409,
     "sealed": 409,
+    # Attachments (workflow/attachments.py)
+    "file_too_large": 413,
+    "too_many_attachments": 422,
+    "attachments_too_large": 422,
+    "file_type_not_accepted": 422,
+    "file_type_mismatch": 422,
+    "attachment_unavailable": 410,
 }
 
 

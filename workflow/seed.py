@@ -23,8 +23,11 @@ they are; every other date, amount, person and text is illustrative, and labelle
   with feedback on the framework element by element; the last final report accepted closes
   the procurement.
 
-Each step is a small function of a `Scene` (a session plus look-ups by the keys of the data
-below), registered with `@at(instant, description)`. `replay` runs them in order of their
+Each step works on a `Scene` (a session plus look-ups by the keys of the data below). Most
+steps are told with the story's verbs, small actions built from the data:
+`happens(instant, description, fires("anna", "publish", ESR_CALL))`, with verbs such as
+`submits`, `scores_applications`, `writes_pilot_reports`; a step with logic of its own is a
+function decorated with `@at(instant, description)`. `replay` runs the steps in order of their
 instants (ties in the order they are written), each in its own transaction on a frozen clock at
 its own instant, after the scheduler's sweep (`run_due_transitions`) has done what came due by
 then: calls open and close, and tenders are opened, by the clock, not by a step. Steps use the
@@ -32,8 +35,8 @@ same services and `fire()` triggers that people use, so the engine checks every 
 few `expect_*` checkpoints say what the story assumes the engine has computed (states, the
 ranking), so that a changed rule stops the replay instead of telling a different story.
 
-To extend the story, add data at the top and more `@at(...)` steps; keep each step small and
-about one thing that happens on one day.
+To extend the story, add data at the top and more steps; keep each step small and about one
+thing that happens on one day.
 """
 from __future__ import annotations
 
@@ -312,6 +315,8 @@ ESR_FUNDED = 3
 # Funding decisions: the granted amounts (each within the amount applied for and, together,
 # within the budget), and the reasons of the rejection.
 ESR_GRANTS = {"helsinki": "398000", "tampere": "352500", "koskilaakso": "214000"}
+# Who runs each funded project, starts it and writes its reports.
+ESR_PROJECT_LEADS = {"helsinki": "maria", "tampere": "joonas", "koskilaakso": "aino"}
 ESR_REJECTION = ("jsamk", "Hakemus sijoittui arvioinnissa rahoitusrajan alapuolelle: haun "
                           "määräraha ei riittänyt sen rahoittamiseen.")
 
@@ -581,6 +586,8 @@ COHORTS: dict[tuple[str, int], list[PlannedCohort]] = {
         PlannedCohort("Toteutus 3, kevät 2025", dt.date(2025, 3, 3), dt.date(2025, 5, 23),
                       30, 27, 19)],
 }
+# The pilots by name.
+JSAMK_LITERACY, JSAMK_VISUALISATION, TAMPERE_AI = ("jsamk", 1), ("jsamk", 2), ("tampere", 1)
 PILOT_SUPPLIERS = {"jsamk": "daniel", "tampere": "joonas"}
 # Milestones Jotpa sets for every pilot at the contract: (title, due).
 PILOT_MILESTONES = [("Toteutussuunnitelma ja ryhmät vahvistettu", hki(2024, 8, 30, 16, 0)),
@@ -694,6 +701,15 @@ def at(instant: dt.datetime, description: str) -> Callable[[StepFunction], StepF
         TIMELINE.append(TimelineStep(instant, description, run))
         return run
     return register
+
+
+def happens(instant: dt.datetime, description: str,
+            *actions: Callable[["Scene"], None]) -> None:
+    """Register the step that happens at `instant`: the actions, in order."""
+    def run(scene: Scene) -> None:
+        for action in actions:
+            action(scene)
+    TIMELINE.append(TimelineStep(instant, description, run))
 
 
 def timeline() -> list[TimelineStep]:
@@ -925,67 +941,172 @@ def print_accounts() -> None:
                    f"{', '.join(person['roles']):<10}  {person['locale']}  {organisation}")
 
 
-# Shared actions of several steps --------------------------------------------------------------
+# The story's vocabulary -----------------------------------------------------------------------
+#
+# A step is one or more actions: small functions of a `Scene`, each built from the data above by
+# a verb (`fires`, `submits`, `scores_applications`, ...), so that the timeline reads as the
+# story. The object an action works on is named by a finder (`application("tampere")`).
 
-def create_people(scene: Scene, keys: list[str]) -> None:
-    for key in keys:
-        person = _PEOPLE[key]
-        organisation = scene.org(person["organisation"]) if person["organisation"] else None
-        create_user(scene.session, email=person["email"], name=person["name"],
-                    password=DEMO_PASSWORD, roles=person["roles"], locale=person["locale"],
-                    organisation=organisation)
+Action = Callable[[Scene], None]
+Finder = Callable[[Scene], Any]
 
-
-def start_draft(scene: Scene, applicant_key: str, call: Call,
-                content: dict[str, str]) -> Submission:
-    return create_draft(scene.session, scene.user(applicant_key), call, dict(content))
+ESR_CALL: Finder = Scene.esr_call
+PROCUREMENT: Finder = Scene.procurement
 
 
-def describe(scene: Scene, applicant_key: str, tender: Submission, data: dict[str, Any]) -> None:
-    """The bidder describes one more micro-credential in its tender."""
-    add_description(scene.session, scene.user(applicant_key), tender, dict(data))
+def application(org_key: str) -> Finder:
+    return lambda scene: scene.application(org_key)
 
 
-def submit(scene: Scene, applicant_key: str, submission: Submission,
-           changes: dict[str, str] | None = None) -> None:
+def tender(org_key: str) -> Finder:
+    return lambda scene: scene.tender(org_key)
+
+
+def progress_report(org_key: str, sequence: int) -> Finder:
+    return lambda scene: scene.progress_report(org_key, sequence)
+
+
+def pilot_report(org_key: str, number: int, report_type: str) -> Finder:
+    return lambda scene: scene.pilot_report(org_key, number, report_type)
+
+
+def fires(actor_key: str, trigger: str, *finders: Finder, comment: str = "",
+          **data: Any) -> Action:
+    """The person fires the trigger on each object in turn, as they would in the web."""
+    def act(scene: Scene) -> None:
+        for find in finders:
+            scene.fire(find(scene), trigger, actor_key, comment=comment, **data)
+    return act
+
+
+def expects(state: str, *finders: Finder) -> Action:
+    """A checkpoint: each object is in `state` by now (moved by the clock or a cascade)."""
+    def act(scene: Scene) -> None:
+        for find in finders:
+            scene.expect_state(find(scene), state)
+    return act
+
+
+def registers_organisations(scene: Scene) -> None:
+    for org in ORGANISATIONS:
+        create_organisation(scene.session, name=org["name"], business_id=org["business_id"],
+                            kind=org["kind"])
+
+
+def refused(code: str, action: Action) -> Action:
+    """The engine refuses the action with `code`; the refusal is part of the story."""
+    return lambda scene: scene.expect_refusal(code, lambda: action(scene))
+
+
+def sign_up(keys: list[str]) -> Action:
+    def act(scene: Scene) -> None:
+        for key in keys:
+            person = _PEOPLE[key]
+            organisation = scene.org(person["organisation"]) if person["organisation"] else None
+            create_user(scene.session, email=person["email"], name=person["name"],
+                        password=DEMO_PASSWORD, roles=person["roles"], locale=person["locale"],
+                        organisation=organisation)
+    return act
+
+
+def _picked(content: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The fields written so far (all of them when none are named), in the data's order."""
+    return {key: content[key] for key in fields} if fields else dict(content)
+
+
+def starts_application(applicant_key: str, org_key: str, *fields: str) -> Action:
+    """The applicant starts the organisation's ESR application with (some of) its content."""
+    def act(scene: Scene) -> None:
+        create_draft(scene.session, scene.user(applicant_key), scene.esr_call(),
+                     _picked(APPLICATIONS[org_key], fields))
+    return act
+
+
+def starts_tender(bidder_key: str, org_key: str, *fields: str,
+                  describing: tuple[str, ...] | None = None) -> Action:
+    """The bidder starts the organisation's tender with (some of) its content and, given
+    `describing` (the elements written so far; empty: all), its first micro-credential."""
+    def act(scene: Scene) -> None:
+        bidder = scene.user(bidder_key)
+        draft = create_draft(scene.session, bidder, scene.procurement(),
+                             _picked(TENDERS[org_key], fields))
+        if describing is not None:
+            add_description(scene.session, bidder, draft,
+                            _picked(MICRO_CREDENTIALS[org_key][0], describing))
+    return act
+
+
+def describes(bidder_key: str, org_key: str, number: int) -> Action:
+    """The bidder describes the tender's `number`th micro-credential."""
+    def act(scene: Scene) -> None:
+        add_description(scene.session, scene.user(bidder_key), scene.tender(org_key),
+                        dict(MICRO_CREDENTIALS[org_key][number - 1]))
+    return act
+
+
+def completes_description(bidder_key: str, org_key: str) -> Action:
+    """The bidder writes the rest of the tender's first micro-credential description."""
+    def act(scene: Scene) -> None:
+        description = scene.descriptions(scene.tender(org_key))[0]
+        update_description(scene.session, scene.user(bidder_key), description,
+                           {**description.data, **MICRO_CREDENTIALS[org_key][0]})
+    return act
+
+
+def submits(applicant_key: str, find: Finder, changes: dict[str, str] | None = None) -> Action:
     """Complete (or change) the working copy, then submit it; submitting again replaces."""
-    applicant = scene.user(applicant_key)
-    if changes:
-        update_content(scene.session, applicant, submission, {**submission.content, **changes})
-    fire(scene.session, submission, "submit", applicant)
+    def act(scene: Scene) -> None:
+        submission = find(scene)
+        applicant = scene.user(applicant_key)
+        if changes:
+            update_content(scene.session, applicant, submission,
+                           {**submission.content, **changes})
+        fire(scene.session, submission, "submit", applicant)
+    return act
 
 
-def check_requirements(scene: Scene, admin_key: str, submission: Submission,
-                       failed: dict[str, str] | None = None) -> None:
-    """Record every pass/fail requirement of the call (eligibility, or suitability and
-    exclusion), failing those named with their reasons; then take the outcome they give:
-    eligible or ineligible, qualified or excluded."""
-    failed = failed or {}
-    admin = scene.user(admin_key)
-    unknown = set(failed) - {c.name["en"] for c in requirements(scene.session, submission)}
-    if unknown:
-        raise LookupError(f"no such requirements: {sorted(unknown)}")
-    record_checks(scene.session, admin, submission, {
-        c.id: {"passed": c.name["en"] not in failed, "reason": failed.get(c.name["en"], "")}
-        for c in requirements(scene.session, submission)})
-    decide_requirements(scene.session, admin, submission)
+def checks(admin_key: str, find: Finder, outcome: str,
+           failed: dict[str, str] | None = None) -> Action:
+    """The administrator records every pass/fail requirement of the call (eligibility, or
+    suitability and exclusion), failing those named with their reasons; the outcome they give
+    (eligible or ineligible, qualified or excluded) is taken, and must be `outcome`."""
+    def act(scene: Scene) -> None:
+        submission = find(scene)
+        admin = scene.user(admin_key)
+        reasons = failed or {}
+        unknown = set(reasons) - {c.name["en"] for c in requirements(scene.session, submission)}
+        if unknown:
+            raise LookupError(f"no such requirements: {sorted(unknown)}")
+        record_checks(scene.session, admin, submission, {
+            c.id: {"passed": c.name["en"] not in reasons,
+                   "reason": reasons.get(c.name["en"], "")}
+            for c in requirements(scene.session, submission)})
+        decide_requirements(scene.session, admin, submission)
+        scene.expect_state(submission, outcome)
+    return act
 
 
-def assign(scene: Scene, admin_key: str, submission: Submission, evaluator_keys: list[str],
-           due_at: dt.datetime) -> None:
-    for key in evaluator_keys:
-        assign_evaluator(scene.session, scene.user(admin_key), submission, scene.user(key),
-                         due_at=due_at)
+def assigns(admin_key: str, find: Finder, evaluator_keys: list[str],
+            due_at: dt.datetime | None = None) -> Action:
+    def act(scene: Scene) -> None:
+        submission = find(scene)
+        for key in evaluator_keys:
+            assign_evaluator(scene.session, scene.user(admin_key), submission, scene.user(key),
+                             due_at=due_at)
+    return act
 
 
-def declare(scene: Scene, evaluator_key: str, submission: Submission, *,
-            conflict_reason: str = "") -> None:
-    declare_conflict(scene.session, scene.user(evaluator_key),
-                     scene.assignment(submission, evaluator_key),
-                     conflicted=bool(conflict_reason), reason=conflict_reason)
+def declares(evaluator_key: str, find: Finder, *, conflict: str = "") -> Action:
+    """The evaluator declares a conflict of interest (with its reason), or that there is none."""
+    def act(scene: Scene) -> None:
+        submission = find(scene)
+        declare_conflict(scene.session, scene.user(evaluator_key),
+                         scene.assignment(submission, evaluator_key),
+                         conflicted=bool(conflict), reason=conflict)
+    return act
 
 
-def review(scene: Scene, evaluator_key: str, submission: Submission, given: Review) -> None:
+def _scores(scene: Scene, evaluator_key: str, submission: Submission, given: Review) -> None:
     """The evaluator scores every scored criterion with a justification and submits."""
     criteria = scene.scored_criteria(submission.call, len(given))
     score_and_submit(scene.session, scene.user(evaluator_key),
@@ -994,49 +1115,81 @@ def review(scene: Scene, evaluator_key: str, submission: Submission, given: Revi
                       for c, (score, text) in zip(criteria, given)})
 
 
-def review_applications(scene: Scene, evaluator_key: str, org_keys: list[str]) -> None:
-    for key in org_keys:
-        review(scene, evaluator_key, scene.application(key), ESR_REVIEWS[key][evaluator_key])
+def scores_applications(evaluator_key: str, *org_keys: str) -> Action:
+    """The evaluator's reviews of these applications, as ESR_REVIEWS has them."""
+    def act(scene: Scene) -> None:
+        for key in org_keys:
+            _scores(scene, evaluator_key, scene.application(key), ESR_REVIEWS[key][evaluator_key])
+    return act
 
 
-def review_tenders(scene: Scene, evaluator_key: str) -> None:
-    for key, reviews in TENDER_REVIEWS.items():
-        review(scene, evaluator_key, scene.tender(key), reviews[evaluator_key])
+def scores_tenders(evaluator_key: str) -> Action:
+    """The evaluator's quality scores of every tender compared, as TENDER_REVIEWS has them."""
+    def act(scene: Scene) -> None:
+        for key, reviews in TENDER_REVIEWS.items():
+            _scores(scene, evaluator_key, scene.tender(key), reviews[evaluator_key])
+    return act
+
+
+def schedules_progress_reports(scene: Scene) -> None:
+    """Anna sets when each funded project's progress reports are due."""
+    for key in ESR_GRANTS:
+        schedule_progress_reports(scene.session, scene.user("anna"), scene.application(key),
+                                  ESR_PROGRESS_DUE)
+
+
+def writes_progress_reports(sequence: int) -> Action:
+    """Each funded project's lead writes its `sequence`th progress report and submits it."""
+    def act(scene: Scene) -> None:
+        for key, data in ESR_PROGRESS_REPORTS[sequence].items():
+            lead = ESR_PROJECT_LEADS[key]
+            report = scene.progress_report(key, sequence)
+            update_report(scene.session, scene.user(lead), report, data)
+            scene.fire(report, "submit", lead)
+    return act
+
+
+def writes_final_report(org_key: str, corrections: dict[str, Any] | None = None) -> Action:
+    """The project's lead writes its final report (summary, results, every indicator, optional
+    framework feedback), with corrections if any, and submits it with the application's step."""
+    def act(scene: Scene) -> None:
+        lead = ESR_PROJECT_LEADS[org_key]
+        found = scene.application(org_key)
+        update_esr_final_report(scene.session, scene.user(lead), found,
+                                {**ESR_FINAL_REPORTS[org_key], **(corrections or {})})
+        scene.fire(found, "submit_final_report", lead)
+    return act
 
 
 def ranked_keys(scene: Scene, call: Call) -> list[str]:
     return [scene.org_key_of(row.submission) for row in build_ranking(scene.session, call).rows]
 
 
-def write_esr_report(scene: Scene, author_key: str, report: Report, data: dict[str, Any]) -> None:
-    update_report(scene.session, scene.user(author_key), report, data)
-    scene.fire(report, "submit", author_key)
-
-
-def write_final_report(scene: Scene, author_key: str, org_key: str,
-                       data: dict[str, Any]) -> None:
-    """The project writes its final report (summary, results, every indicator, optional
-    framework feedback) and submits it with the application's own step."""
-    application = scene.application(org_key)
-    update_esr_final_report(scene.session, scene.user(author_key), application, data)
-    scene.fire(application, "submit_final_report", author_key)
-
-
-def plan_cohorts(scene: Scene, org_key: str) -> None:
+def plans_cohorts(org_key: str) -> Action:
     """The supplier plans the cohorts of each of its pilots and confirms the plan."""
-    supplier = scene.user(PILOT_SUPPLIERS[org_key])
-    for (key, number), cohorts in COHORTS.items():
-        if key != org_key:
-            continue
-        pilot = scene.pilot(key, number)
-        for cohort in cohorts:
-            add_cohort(scene.session, supplier, pilot, name=cohort.name,
-                       planned_start=cohort.start, planned_end=cohort.end,
-                       participants_approved=cohort.approved)
-        milestone_done(scene, org_key, number, PILOT_MILESTONES[0][0])
+    def act(scene: Scene) -> None:
+        supplier = scene.user(PILOT_SUPPLIERS[org_key])
+        for (key, number), cohorts in COHORTS.items():
+            if key != org_key:
+                continue
+            pilot = scene.pilot(key, number)
+            for cohort in cohorts:
+                add_cohort(scene.session, supplier, pilot, name=cohort.name,
+                           planned_start=cohort.start, planned_end=cohort.end,
+                           participants_approved=cohort.approved)
+            _milestone_done(scene, org_key, number, PILOT_MILESTONES[0][0])
+    return act
 
 
-def milestone_done(scene: Scene, org_key: str, number: int, title: str) -> None:
+def milestones_done(title: str) -> Action:
+    """Every pilot's supplier marks the milestone done."""
+    def act(scene: Scene) -> None:
+        for org_key, number in COHORTS:
+            _milestone_done(scene, org_key, number, title)
+    return act
+
+
+def _milestone_done(scene: Scene, org_key: str, number: int, title: str) -> None:
     pilot = scene.pilot(org_key, number)
     milestone = next(m for m in pilot.milestones if m.title == title)
     mark_milestone_done(scene.session, scene.user(PILOT_SUPPLIERS[org_key]), milestone)
@@ -1046,29 +1199,35 @@ def _planned(org_key: str, number: int, name: str) -> PlannedCohort:
     return next(c for c in COHORTS[org_key, number] if c.name == name)
 
 
-def cohort_starts(scene: Scene, org_key: str, number: int, name: str) -> None:
-    """The cohort starts on its planned day; the supplier records who started."""
-    planned = _planned(org_key, number, name)
-    update_cohort(scene.session, scene.user(PILOT_SUPPLIERS[org_key]),
-                  scene.cohort(org_key, number, name), actual_start=planned.start,
-                  participants_started=planned.started)
-    if planned is COHORTS[org_key, number][0]:
-        milestone_done(scene, org_key, number, PILOT_MILESTONES[1][0])
+def cohort_starts(org_key: str, number: int, name: str) -> Action:
+    """The cohort starts on its planned day; the supplier records who started (the first
+    cohort's start is a milestone)."""
+    def act(scene: Scene) -> None:
+        planned = _planned(org_key, number, name)
+        update_cohort(scene.session, scene.user(PILOT_SUPPLIERS[org_key]),
+                      scene.cohort(org_key, number, name), actual_start=planned.start,
+                      participants_started=planned.started)
+        if planned is COHORTS[org_key, number][0]:
+            _milestone_done(scene, org_key, number, PILOT_MILESTONES[1][0])
+    return act
 
 
-def cohort_ends(scene: Scene, org_key: str, number: int, name: str) -> None:
+def cohort_ends(org_key: str, number: int, name: str) -> Action:
     """The cohort has ended: the supplier records who completed and issues each of them a
     certificate (signed; the date of completion is the cohort's end)."""
-    planned = _planned(org_key, number, name)
-    supplier = scene.user(PILOT_SUPPLIERS[org_key])
-    cohort = scene.cohort(org_key, number, name)
-    update_cohort(scene.session, supplier, cohort, actual_end=planned.end,
-                  participants_completed=planned.completed)
-    grades = PILOT_GRADES[org_key]
-    for i, (name_, email) in enumerate(learners(org_key, number, name)):
-        issue_certificate(scene.session, supplier, cohort, learner_name=name_,
-                          learner_email=email, grade=grades[i % len(grades)] if grades else None,
-                          signer=scene.signer())
+    def act(scene: Scene) -> None:
+        planned = _planned(org_key, number, name)
+        supplier = scene.user(PILOT_SUPPLIERS[org_key])
+        cohort = scene.cohort(org_key, number, name)
+        update_cohort(scene.session, supplier, cohort, actual_end=planned.end,
+                      participants_completed=planned.completed)
+        grades = PILOT_GRADES[org_key]
+        for i, (name_, email) in enumerate(learners(org_key, number, name)):
+            issue_certificate(scene.session, supplier, cohort, learner_name=name_,
+                              learner_email=email,
+                              grade=grades[i % len(grades)] if grades else None,
+                              signer=scene.signer())
+    return act
 
 
 def learners(org_key: str, number: int, name: str) -> list[tuple[str, str]]:
@@ -1090,35 +1249,33 @@ def _learner(n: int) -> tuple[str, str]:
     return f"{first} {last}", f"{first}.{last}@oppija.example".translate(ascii_).lower()
 
 
-def write_pilot_report(scene: Scene, org_key: str, number: int, report_type: str) -> None:
-    """The supplier writes the pilot's report and submits it. A final report rates every
+def writes_pilot_reports(report_type: str, *pilots: tuple[str, int]) -> Action:
+    """The supplier writes each pilot's report and submits it. A final report rates every
     element of the framework version its micro-credential was described in."""
-    report = scene.pilot_report(org_key, number, report_type)
-    data = dict(PILOT_REPORTS[org_key, number][report_type])
-    problems = data.pop("problems", None)
-    if problems is not None:
-        data["framework_feedback"] = {
-            key: ({"rating": problems[key][0], "comment": problems[key][1],
-                   "proposal": problems[key][2]} if key in problems else {"rating": "worked"})
-            for key in report_framework(report).keys}
-    supplier = PILOT_SUPPLIERS[org_key]
-    update_report(scene.session, scene.user(supplier), report, data)
-    scene.fire(report, "submit", supplier)
+    def act(scene: Scene) -> None:
+        for org_key, number in pilots:
+            report = scene.pilot_report(org_key, number, report_type)
+            data = dict(PILOT_REPORTS[org_key, number][report_type])
+            problems = data.pop("problems", None)
+            if problems is not None:
+                data["framework_feedback"] = {
+                    key: ({"rating": problems[key][0], "comment": problems[key][1],
+                           "proposal": problems[key][2]} if key in problems
+                          else {"rating": "worked"})
+                    for key in report_framework(report).keys}
+            supplier = PILOT_SUPPLIERS[org_key]
+            update_report(scene.session, scene.user(supplier), report, data)
+            scene.fire(report, "submit", supplier)
+    return act
 
 
 # The timeline: directory -----------------------------------------------------------------------
 
-@at(hki(2024, 3, 1, 9, 0), "The organisations are registered and the staff get their accounts")
-def directory(scene: Scene) -> None:
-    for org in ORGANISATIONS:
-        create_organisation(scene.session, name=org["name"], business_id=org["business_id"],
-                            kind=org["kind"])
-    create_people(scene, STAFF)
-
-
-@at(hki(2024, 3, 12, 10, 0), "Applicants of six organisations sign up")
-def applicants_sign_up(scene: Scene) -> None:
-    create_people(scene, [p["key"] for p in PEOPLE if p["key"] not in STAFF])
+happens(hki(2024, 3, 1, 9, 0),
+        "The organisations are registered and the staff get their accounts",
+        registers_organisations, sign_up(STAFF))
+happens(hki(2024, 3, 12, 10, 0), "Applicants of six organisations sign up",
+        sign_up([p["key"] for p in PEOPLE if p["key"] not in STAFF]))
 
 
 # ESR call: set up, open ------------------------------------------------------------------------
@@ -1133,74 +1290,35 @@ def esr_call_created(scene: Scene) -> None:
                             "tarjoamiseksi työikäisille.")
 
 
-@at(hki(2024, 3, 6, 13, 0), "Anna publishes the ESR call")
-def esr_call_published(scene: Scene) -> None:
-    scene.fire(scene.esr_call(), "publish", "anna")
-
-
-@at(ESR_OPENS, "The ESR call opens by itself")
-def esr_call_opens(scene: Scene) -> None:
-    scene.expect_state(scene.esr_call(), "open")
+happens(hki(2024, 3, 6, 13, 0), "Anna publishes the ESR call", fires("anna", "publish", ESR_CALL))
+happens(ESR_OPENS, "The ESR call opens by itself", expects("open", ESR_CALL))
 
 
 # ESR applications: drafts and submissions until 2.6.2024 --------------------------------------
 
-@at(hki(2024, 4, 8, 10, 0), "Maria starts the University of Helsinki's application")
-def helsinki_drafts(scene: Scene) -> None:
-    content = APPLICATIONS["helsinki"]
-    start_draft(scene, "maria", scene.esr_call(), {"title": content["title"],
-                                                   "summary": content["summary"]})
-
-
-@at(hki(2024, 4, 17, 14, 0), "Ville starts Osaamispolku's application")
-def osaamispolku_drafts(scene: Scene) -> None:
-    start_draft(scene, "ville", scene.esr_call(), APPLICATIONS["osaamispolku"])
-
-
-@at(hki(2024, 4, 25, 9, 30), "Joonas starts Tampere University's application")
-def tampere_drafts(scene: Scene) -> None:
-    start_draft(scene, "joonas", scene.esr_call(), APPLICATIONS["tampere"])
-
-
-@at(hki(2024, 5, 2, 13, 0), "Aino starts Koskilaakso's application")
-def koskilaakso_drafts(scene: Scene) -> None:
-    start_draft(scene, "aino", scene.esr_call(), APPLICATIONS["koskilaakso"])
-
-
-@at(hki(2024, 5, 14, 11, 0), "Daniel starts Järvi-Suomi UAS's application")
-def jsamk_drafts(scene: Scene) -> None:
-    content = APPLICATIONS["jsamk"]
-    start_draft(scene, "daniel", scene.esr_call(), {"title": content["title"]})
-
-
-@at(hki(2024, 5, 20, 10, 0), "Maria completes and submits the University of Helsinki's application")
-def helsinki_submits(scene: Scene) -> None:
-    submit(scene, "maria", scene.application("helsinki"), APPLICATIONS["helsinki"])
-
-
-@at(hki(2024, 5, 24, 11, 0), "Ville submits Osaamispolku's application")
-def osaamispolku_submits(scene: Scene) -> None:
-    submit(scene, "ville", scene.application("osaamispolku"))
-
-
-@at(hki(2024, 5, 27, 15, 0), "Johanna starts Kustlinjen's application")
-def kustlinjen_drafts(scene: Scene) -> None:
-    start_draft(scene, "johanna", scene.esr_call(), APPLICATIONS["kustlinjen"])
-
-
-@at(hki(2024, 5, 28, 14, 30), "Joonas submits Tampere University's application")
-def tampere_submits(scene: Scene) -> None:
-    submit(scene, "joonas", scene.application("tampere"))
-
-
-@at(hki(2024, 5, 29, 15, 0), "Aino submits Koskilaakso's application")
-def koskilaakso_submits(scene: Scene) -> None:
-    submit(scene, "aino", scene.application("koskilaakso"))
-
-
-@at(hki(2024, 5, 31, 10, 30), "Maria revises the budget and resubmits; the new version counts")
-def helsinki_resubmits(scene: Scene) -> None:
-    submit(scene, "maria", scene.application("helsinki"), HELSINKI_REVISION)
+happens(hki(2024, 4, 8, 10, 0), "Maria starts the University of Helsinki's application",
+        starts_application("maria", "helsinki", "title", "summary"))
+happens(hki(2024, 4, 17, 14, 0), "Ville starts Osaamispolku's application",
+        starts_application("ville", "osaamispolku"))
+happens(hki(2024, 4, 25, 9, 30), "Joonas starts Tampere University's application",
+        starts_application("joonas", "tampere"))
+happens(hki(2024, 5, 2, 13, 0), "Aino starts Koskilaakso's application",
+        starts_application("aino", "koskilaakso"))
+happens(hki(2024, 5, 14, 11, 0), "Daniel starts Järvi-Suomi UAS's application",
+        starts_application("daniel", "jsamk", "title"))
+happens(hki(2024, 5, 20, 10, 0),
+        "Maria completes and submits the University of Helsinki's application",
+        submits("maria", application("helsinki"), APPLICATIONS["helsinki"]))
+happens(hki(2024, 5, 24, 11, 0), "Ville submits Osaamispolku's application",
+        submits("ville", application("osaamispolku")))
+happens(hki(2024, 5, 27, 15, 0), "Johanna starts Kustlinjen's application",
+        starts_application("johanna", "kustlinjen"))
+happens(hki(2024, 5, 28, 14, 30), "Joonas submits Tampere University's application",
+        submits("joonas", application("tampere")))
+happens(hki(2024, 5, 29, 15, 0), "Aino submits Koskilaakso's application",
+        submits("aino", application("koskilaakso")))
+happens(hki(2024, 5, 31, 10, 30), "Maria revises the budget and resubmits; the new version counts",
+        submits("maria", application("helsinki"), HELSINKI_REVISION))
 
 
 # Jotpa procurement: set up, publish, tendering ------------------------------------------------
@@ -1223,281 +1341,154 @@ def procurement_notice(scene: Scene) -> None:
                 hilma_notice_id=JOTPA_HILMA_NOTICE, questions_until=JOTPA_QUESTIONS_UNTIL)
 
 
-@at(hki(2024, 5, 7, 14, 0), "Mikael publishes the call for tenders")
-def procurement_published(scene: Scene) -> None:
-    scene.fire(scene.procurement(), "publish", "mikael")
-
-
-@at(JOTPA_OPENS, "Tendering starts by itself")
-def procurement_tendering(scene: Scene) -> None:
-    scene.expect_state(scene.procurement(), "tendering")
-
-
-@at(hki(2024, 5, 20, 13, 0), "Daniel starts Järvi-Suomi UAS's tender and describes its first "
-                             "micro-credential")
-def jsamk_tender_drafted(scene: Scene) -> None:
-    tender = start_draft(scene, "daniel", scene.procurement(), TENDERS["jsamk"])
-    describe(scene, "daniel", tender, MICRO_CREDENTIALS["jsamk"][0])
-
-
-@at(hki(2024, 5, 27, 10, 0), "Joonas starts Tampere University's tender")
-def tampere_tender_drafted(scene: Scene) -> None:
-    content = TENDERS["tampere"]
-    start_draft(scene, "joonas", scene.procurement(), {"title": content["title"]})
-
-
-@at(hki(2024, 5, 29, 9, 0), "Ville starts Osaamispolku's tender and begins describing its "
-                            "micro-credential")
-def osaamispolku_tender_drafted(scene: Scene) -> None:
-    content = TENDERS["osaamispolku"]
-    tender = start_draft(scene, "ville", scene.procurement(),
-                         {"title": content["title"], "pilot_plan": content["pilot_plan"]})
-    full = MICRO_CREDENTIALS["osaamispolku"][0]
-    describe(scene, "ville", tender, {key: full[key] for key in OSAAMISPOLKU_FIRST_DRAFT})
-
-
-@at(hki(2024, 5, 30, 15, 0), "Daniel describes the second, stackable micro-credential")
-def jsamk_second_description(scene: Scene) -> None:
-    describe(scene, "daniel", scene.tender("jsamk"), MICRO_CREDENTIALS["jsamk"][1])
-
-
-@at(hki(2024, 5, 31, 14, 0), "Daniel submits Järvi-Suomi UAS's tender (sealed) with its two "
-                             "micro-credential descriptions")
-def jsamk_tender_submitted(scene: Scene) -> None:
-    submit(scene, "daniel", scene.tender("jsamk"))
+happens(hki(2024, 5, 7, 14, 0), "Mikael publishes the call for tenders",
+        fires("mikael", "publish", PROCUREMENT))
+happens(JOTPA_OPENS, "Tendering starts by itself", expects("tendering", PROCUREMENT))
+happens(hki(2024, 5, 20, 13, 0), "Daniel starts Järvi-Suomi UAS's tender and describes its first "
+                                 "micro-credential",
+        starts_tender("daniel", "jsamk", describing=()))
+happens(hki(2024, 5, 27, 10, 0), "Joonas starts Tampere University's tender",
+        starts_tender("joonas", "tampere", "title"))
+happens(hki(2024, 5, 29, 9, 0), "Ville starts Osaamispolku's tender and begins describing its "
+                                "micro-credential",
+        starts_tender("ville", "osaamispolku", "title", "pilot_plan",
+                      describing=OSAAMISPOLKU_FIRST_DRAFT))
+happens(hki(2024, 5, 30, 15, 0), "Daniel describes the second, stackable micro-credential",
+        describes("daniel", "jsamk", 2))
+happens(hki(2024, 5, 31, 14, 0), "Daniel submits Järvi-Suomi UAS's tender (sealed) with its two "
+                                 "micro-credential descriptions",
+        submits("daniel", tender("jsamk")))
 
 
 # The demo's default clock is here: 2.6.2024 9.00. --------------------------------------------
 
-@at(hki(2024, 6, 3, 11, 20), "Johanna withdraws Kustlinjen's unfinished application")
-def kustlinjen_withdraws(scene: Scene) -> None:
-    scene.fire(scene.application("kustlinjen"), "withdraw", "johanna",
-               comment="Vi söker i en senare omgång.")
+happens(hki(2024, 6, 3, 11, 20), "Johanna withdraws Kustlinjen's unfinished application",
+        fires("johanna", "withdraw", application("kustlinjen"),
+              comment="Vi söker i en senare omgång."))
+happens(hki(2024, 6, 3, 14, 50), "Daniel completes and submits Järvi-Suomi UAS's application",
+        submits("daniel", application("jsamk"), APPLICATIONS["jsamk"]))
+happens(ESR_DEADLINE, "16.15: the ESR call closes by itself", expects("closed", ESR_CALL))
 
 
-@at(hki(2024, 6, 3, 14, 50), "Daniel completes and submits Järvi-Suomi UAS's application")
-def jsamk_submits(scene: Scene) -> None:
-    submit(scene, "daniel", scene.application("jsamk"), APPLICATIONS["jsamk"])
-
-
-@at(ESR_DEADLINE, "16.15: the ESR call closes by itself")
-def esr_call_closes(scene: Scene) -> None:
-    scene.expect_state(scene.esr_call(), "closed")
-
-
-@at(hki(2024, 6, 3, 16, 20), "Aino tries to resubmit a correction after 16.15: refused")
-def koskilaakso_too_late(scene: Scene) -> None:
-    application = scene.application("koskilaakso")
-    scene.expect_refusal("deadline_passed",
-                         lambda: fire(scene.session, application, "submit", scene.user("aino")))
-
-
-@at(hki(2024, 6, 4, 9, 0), "Anna starts the eligibility checks")
-def eligibility_checks(scene: Scene) -> None:
-    for key in ("helsinki", "osaamispolku", "tampere", "koskilaakso", "jsamk"):
-        scene.fire(scene.application(key), "start_eligibility_check", "anna")
-
-
-@at(hki(2024, 6, 4, 10, 0), "Oskari starts the University of Helsinki's tender and describes "
-                            "its micro-credential")
-def helsinki_tender_drafted(scene: Scene) -> None:
-    tender = start_draft(scene, "oskari", scene.procurement(), TENDERS["helsinki"])
-    describe(scene, "oskari", tender, MICRO_CREDENTIALS["helsinki"][0])
-
-
-@at(hki(2024, 6, 5, 10, 0), "Anna records Osaamispolku's eligibility checks: not an eligible "
-                            "applicant; she asks Tampere to complete its application")
-def eligibility_decisions(scene: Scene) -> None:
-    check_requirements(scene, "anna", scene.application("osaamispolku"),
-                       failed=ESR_INELIGIBLE["osaamispolku"])
-    scene.expect_state(scene.application("osaamispolku"), "ineligible")
-    scene.fire(scene.application("tampere"), "return_for_completion", "anna",
-               comment="Kumppaniyritysten sitoumuskirjeet puuttuvat. "
-                       "Toimittakaa ne 12.6. mennessä.",
-               due_at=hki(2024, 6, 12, 16, 15))
-
-
-@at(hki(2024, 6, 5, 13, 0), "Aino starts Koskilaakso's tender and describes its "
-                            "micro-credential")
-def koskilaakso_tender_drafted(scene: Scene) -> None:
-    tender = start_draft(scene, "aino", scene.procurement(), TENDERS["koskilaakso"])
-    describe(scene, "aino", tender, MICRO_CREDENTIALS["koskilaakso"][0])
-
-
-@at(hki(2024, 6, 6, 10, 0), "Anna records three applications' eligibility checks: all met; "
-                            "the evaluation starts")
-def evaluation_starts(scene: Scene) -> None:
-    for key in ("helsinki", "jsamk", "koskilaakso"):
-        check_requirements(scene, "anna", scene.application(key))
-        scene.expect_state(scene.application(key), "in_evaluation")
-    scene.fire(scene.esr_call(), "start_evaluation", "anna")
-
-
-@at(hki(2024, 6, 6, 15, 0), "Oskari submits the University of Helsinki's tender (sealed)")
-def helsinki_tender_submitted(scene: Scene) -> None:
-    submit(scene, "oskari", scene.tender("helsinki"))
+happens(hki(2024, 6, 3, 16, 20), "Aino tries to resubmit a correction after 16.15: refused",
+        refused("deadline_passed", submits("aino", application("koskilaakso"))))
+happens(hki(2024, 6, 4, 9, 0), "Anna starts the eligibility checks",
+        fires("anna", "start_eligibility_check", *map(application, (
+            "helsinki", "osaamispolku", "tampere", "koskilaakso", "jsamk"))))
+happens(hki(2024, 6, 4, 10, 0), "Oskari starts the University of Helsinki's tender and describes "
+                                "its micro-credential",
+        starts_tender("oskari", "helsinki", describing=()))
+happens(hki(2024, 6, 5, 10, 0), "Anna records Osaamispolku's eligibility checks: not an eligible "
+                                "applicant; she asks Tampere to complete its application",
+        checks("anna", application("osaamispolku"), "ineligible",
+               failed=ESR_INELIGIBLE["osaamispolku"]),
+        fires("anna", "return_for_completion", application("tampere"),
+              comment="Kumppaniyritysten sitoumuskirjeet puuttuvat. "
+                      "Toimittakaa ne 12.6. mennessä.",
+              due_at=hki(2024, 6, 12, 16, 15)))
+happens(hki(2024, 6, 5, 13, 0), "Aino starts Koskilaakso's tender and describes its "
+                                "micro-credential",
+        starts_tender("aino", "koskilaakso", describing=()))
+happens(hki(2024, 6, 6, 10, 0), "Anna records three applications' eligibility checks: all met; "
+                                "the evaluation starts",
+        *(checks("anna", application(key), "in_evaluation")
+          for key in ("helsinki", "jsamk", "koskilaakso")),
+        fires("anna", "start_evaluation", ESR_CALL))
+happens(hki(2024, 6, 6, 15, 0), "Oskari submits the University of Helsinki's tender (sealed)",
+        submits("oskari", tender("helsinki")))
 
 
 ESR_REVIEWS_DUE = hki(2024, 6, 28, 16, 15)
 
 
-@at(hki(2024, 6, 7, 10, 0), "Anna assigns two evaluators to each eligible application; "
-                            "Liisa cannot evaluate her own university's")
-def evaluators_assigned(scene: Scene) -> None:
-    helsinki = scene.application("helsinki")
-    scene.expect_refusal("not_allowed", lambda: assign_evaluator(
-        scene.session, scene.user("anna"), helsinki, scene.user("liisa")))
-    assign(scene, "anna", helsinki, ["erik", "sarah"], ESR_REVIEWS_DUE)
-    assign(scene, "anna", scene.application("jsamk"), ["liisa", "erik"], ESR_REVIEWS_DUE)
-    assign(scene, "anna", scene.application("koskilaakso"), ["pekka", "sarah"], ESR_REVIEWS_DUE)
-
-
-@at(hki(2024, 6, 10, 9, 30), "Erik declares a conflict of interest with Järvi-Suomi's application")
-def erik_declares(scene: Scene) -> None:
-    declare(scene, "erik", scene.application("helsinki"))
-    declare(scene, "erik", scene.application("jsamk"),
-            conflict_reason="Jag var extern rådgivare när ansökan bereddes.")
-
-
-@at(hki(2024, 6, 10, 11, 0), "Liisa, Sarah and Pekka declare no conflict of interest")
-def others_declare(scene: Scene) -> None:
-    declare(scene, "liisa", scene.application("jsamk"))
-    declare(scene, "sarah", scene.application("helsinki"))
-    declare(scene, "sarah", scene.application("koskilaakso"))
-    declare(scene, "pekka", scene.application("koskilaakso"))
-
-
-@at(hki(2024, 6, 10, 13, 0), "Joonas sends the missing commitment letters")
-def tampere_completes(scene: Scene) -> None:
-    scene.fire(scene.application("tampere"), "complete", "joonas",
-               comment="Sitoumuskirjeet kolmelta kumppaniyritykseltä lähetetty kirjaamoon.")
-
-
-@at(hki(2024, 6, 10, 15, 0), "Joonas describes Tampere University's micro-credential and "
-                             "submits its tender")
-def tampere_tender_submitted(scene: Scene) -> None:
-    tender = scene.tender("tampere")
-    describe(scene, "joonas", tender, MICRO_CREDENTIALS["tampere"][0])
-    submit(scene, "joonas", tender, TENDERS["tampere"])
-
-
-@at(hki(2024, 6, 11, 10, 0), "Anna finds Tampere eligible, assigns its evaluators, "
-                             "and replaces Erik on Järvi-Suomi's application with Sarah")
-def tampere_eligible(scene: Scene) -> None:
-    tampere = scene.application("tampere")
-    check_requirements(scene, "anna", tampere)
-    scene.expect_state(tampere, "in_evaluation")
-    assign(scene, "anna", tampere, ["liisa", "pekka"], ESR_REVIEWS_DUE)
-    assign(scene, "anna", scene.application("jsamk"), ["sarah"], ESR_REVIEWS_DUE)
-
-
-@at(hki(2024, 6, 12, 9, 0), "Liisa, Pekka and Sarah declare no conflict for their new assignments")
-def new_assignments_declared(scene: Scene) -> None:
-    declare(scene, "liisa", scene.application("tampere"))
-    declare(scene, "pekka", scene.application("tampere"))
-    declare(scene, "sarah", scene.application("jsamk"))
-
-
-@at(hki(2024, 6, 12, 11, 0), "Oskari withdraws the University of Helsinki's tender")
-def helsinki_tender_withdrawn(scene: Scene) -> None:
-    scene.fire(scene.tender("helsinki"), "withdraw", "oskari",
-               comment="We focus our resources on the ESR project.")
+happens(hki(2024, 6, 7, 10, 0), "Anna assigns two evaluators to each eligible application; "
+                                "Liisa cannot evaluate her own university's",
+        refused("not_allowed", assigns("anna", application("helsinki"), ["liisa"])),
+        assigns("anna", application("helsinki"), ["erik", "sarah"], ESR_REVIEWS_DUE),
+        assigns("anna", application("jsamk"), ["liisa", "erik"], ESR_REVIEWS_DUE),
+        assigns("anna", application("koskilaakso"), ["pekka", "sarah"], ESR_REVIEWS_DUE))
+happens(hki(2024, 6, 10, 9, 30),
+        "Erik declares a conflict of interest with Järvi-Suomi's application",
+        declares("erik", application("helsinki")),
+        declares("erik", application("jsamk"),
+                 conflict="Jag var extern rådgivare när ansökan bereddes."))
+happens(hki(2024, 6, 10, 11, 0), "Liisa, Sarah and Pekka declare no conflict of interest",
+        declares("liisa", application("jsamk")), declares("sarah", application("helsinki")),
+        declares("sarah", application("koskilaakso")),
+        declares("pekka", application("koskilaakso")))
+happens(hki(2024, 6, 10, 13, 0), "Joonas sends the missing commitment letters",
+        fires("joonas", "complete", application("tampere"),
+              comment="Sitoumuskirjeet kolmelta kumppaniyritykseltä lähetetty kirjaamoon."))
+happens(hki(2024, 6, 10, 15, 0), "Joonas describes Tampere University's micro-credential and "
+                                 "submits its tender",
+        describes("joonas", "tampere", 1), submits("joonas", tender("tampere"), TENDERS["tampere"]))
+happens(hki(2024, 6, 11, 10, 0), "Anna finds Tampere eligible, assigns its evaluators, "
+                                 "and replaces Erik on Järvi-Suomi's application with Sarah",
+        checks("anna", application("tampere"), "in_evaluation"),
+        assigns("anna", application("tampere"), ["liisa", "pekka"], ESR_REVIEWS_DUE),
+        assigns("anna", application("jsamk"), ["sarah"], ESR_REVIEWS_DUE))
+happens(hki(2024, 6, 12, 9, 0),
+        "Liisa, Pekka and Sarah declare no conflict for their new assignments",
+        declares("liisa", application("tampere")), declares("pekka", application("tampere")),
+        declares("sarah", application("jsamk")))
+happens(hki(2024, 6, 12, 11, 0), "Oskari withdraws the University of Helsinki's tender",
+        fires("oskari", "withdraw", tender("helsinki"),
+              comment="We focus our resources on the ESR project."))
 
 
 @at(hki(2024, 6, 12, 13, 30), "Ville enters the price and tries to submit Osaamispolku's tender: "
                               "refused, its micro-credential description is incomplete")
 def osaamispolku_tender_refused(scene: Scene) -> None:
-    tender = scene.tender("osaamispolku")
+    found = scene.tender("osaamispolku")
     ville = scene.user("ville")
-    update_content(scene.session, ville, tender, {**tender.content, **TENDERS["osaamispolku"]})
+    update_content(scene.session, ville, found, {**found.content, **TENDERS["osaamispolku"]})
     refusal = scene.expect_refusal("content_missing",
-                                   lambda: fire(scene.session, tender, "submit", ville))
+                                   lambda: fire(scene.session, found, "submit", ville))
     if not any(key.startswith("descriptions.1.") for key in refusal.details):
         raise AssertionError(f"refused for another reason: {refusal.details}")
 
 
-@at(hki(2024, 6, 12, 14, 0), "Ville completes the description and submits Osaamispolku's tender")
-def osaamispolku_tender_submitted(scene: Scene) -> None:
-    tender = scene.tender("osaamispolku")
-    description = scene.descriptions(tender)[0]
-    update_description(scene.session, scene.user("ville"), description,
-                       {**description.data, **MICRO_CREDENTIALS["osaamispolku"][0]})
-    submit(scene, "ville", tender)
+happens(hki(2024, 6, 12, 14, 0),
+        "Ville completes the description and submits Osaamispolku's tender",
+        completes_description("ville", "osaamispolku"), submits("ville", tender("osaamispolku")))
+happens(hki(2024, 6, 13, 10, 0), "Aino submits Koskilaakso's tender",
+        submits("aino", tender("koskilaakso")))
+happens(hki(2024, 6, 14, 9, 0),
+        "Daniel replaces Järvi-Suomi UAS's sealed tender with a lower price",
+        submits("daniel", tender("jsamk"), JSAMK_REPLACEMENT))
 
-
-@at(hki(2024, 6, 13, 10, 0), "Aino submits Koskilaakso's tender")
-def koskilaakso_tender_submitted(scene: Scene) -> None:
-    submit(scene, "aino", scene.tender("koskilaakso"))
-
-
-@at(hki(2024, 6, 14, 9, 0), "Daniel replaces Järvi-Suomi UAS's sealed tender with a lower price")
-def jsamk_tender_replaced(scene: Scene) -> None:
-    submit(scene, "daniel", scene.tender("jsamk"), JSAMK_REPLACEMENT)
-
-
-@at(JOTPA_DEADLINE, "The tender deadline: the tenders are opened by themselves")
-def tenders_opened(scene: Scene) -> None:
-    procurement = scene.procurement()
-    scene.expect_state(procurement, "opened")
-    for key in ("jsamk", "tampere", "osaamispolku", "koskilaakso"):
-        scene.expect_state(scene.tender(key), "opened")
-
-
-@at(hki(2024, 6, 18, 9, 0), "Mikael starts the qualification of the tenders")
-def qualification_starts(scene: Scene) -> None:
-    scene.fire(scene.procurement(), "start_qualification", "mikael")
-
-
-@at(hki(2024, 6, 19, 10, 0), "Mikael records the suitability requirements and exclusion "
-                             "grounds: three tenders qualify, Koskilaakso's is excluded")
-def tenders_qualified(scene: Scene) -> None:
-    for key in ("jsamk", "tampere", "osaamispolku", "koskilaakso"):
-        check_requirements(scene, "mikael", scene.tender(key), failed=TENDER_EXCLUDED.get(key))
-        scene.expect_state(scene.tender(key),
-                           "excluded" if key in TENDER_EXCLUDED else "qualified")
-
+TENDERS_OPENED = ("jsamk", "tampere", "osaamispolku", "koskilaakso")
+happens(JOTPA_DEADLINE, "The tender deadline: the tenders are opened by themselves",
+        expects("opened", PROCUREMENT, *map(tender, TENDERS_OPENED)))
+happens(hki(2024, 6, 18, 9, 0), "Mikael starts the qualification of the tenders",
+        fires("mikael", "start_qualification", PROCUREMENT))
+happens(hki(2024, 6, 19, 10, 0), "Mikael records the suitability requirements and exclusion "
+                                 "grounds: three tenders qualify, Koskilaakso's is excluded",
+        *(checks("mikael", tender(key), "excluded" if key in TENDER_EXCLUDED else "qualified",
+                 failed=TENDER_EXCLUDED.get(key))
+          for key in TENDERS_OPENED))
 
 JOTPA_REVIEWS_DUE = hki(2024, 6, 26, 16, 0)
+JOTPA_EVALUATORS = ["hanna", "pekka"]
 
-
-@at(hki(2024, 6, 19, 11, 0), "Mikael assigns the evaluation team (Hanna, Pekka) to the tenders")
-def tender_evaluators_assigned(scene: Scene) -> None:
-    for key in TENDER_REVIEWS:
-        assign(scene, "mikael", scene.tender(key), ["hanna", "pekka"], JOTPA_REVIEWS_DUE)
-
-
-@at(hki(2024, 6, 20, 9, 0), "Hanna and Pekka declare no conflict of interest")
-def tender_evaluators_declare(scene: Scene) -> None:
-    for key in TENDER_REVIEWS:
-        declare(scene, "hanna", scene.tender(key))
-        declare(scene, "pekka", scene.tender(key))
-
-
-@at(hki(2024, 6, 20, 15, 0), "Sarah scores Helsinki's and Koskilaakso's applications")
-def sarah_reviews(scene: Scene) -> None:
-    review_applications(scene, "sarah", ["helsinki", "koskilaakso"])
-
-
-@at(hki(2024, 6, 24, 9, 0), "Mikael starts the comparison of the qualified tenders")
-def comparison_starts(scene: Scene) -> None:
-    scene.fire(scene.procurement(), "start_comparison", "mikael")
-
-
-@at(hki(2024, 6, 25, 14, 0), "Erik scores Helsinki's application")
-def erik_reviews(scene: Scene) -> None:
-    review_applications(scene, "erik", ["helsinki"])
-
-
-@at(hki(2024, 6, 26, 10, 0), "Hanna and Pekka score the quality of the three tenders")
-def tender_reviews(scene: Scene) -> None:
-    review_tenders(scene, "hanna")
-    review_tenders(scene, "pekka")
-
-
-@at(hki(2024, 6, 26, 15, 0), "Pekka scores Koskilaakso's and Tampere's applications; on "
-                             "Koskilaakso's results he and Sarah disagree")
-def pekka_reviews(scene: Scene) -> None:
-    review_applications(scene, "pekka", ["koskilaakso", "tampere"])
+happens(hki(2024, 6, 19, 11, 0),
+        "Mikael assigns the evaluation team (Hanna, Pekka) to the tenders",
+        *(assigns("mikael", tender(key), JOTPA_EVALUATORS, JOTPA_REVIEWS_DUE)
+          for key in TENDER_REVIEWS))
+happens(hki(2024, 6, 20, 9, 0), "Hanna and Pekka declare no conflict of interest",
+        *(declares(evaluator, tender(key))
+          for key in TENDER_REVIEWS for evaluator in JOTPA_EVALUATORS))
+happens(hki(2024, 6, 20, 15, 0), "Sarah scores Helsinki's and Koskilaakso's applications",
+        scores_applications("sarah", "helsinki", "koskilaakso"))
+happens(hki(2024, 6, 24, 9, 0), "Mikael starts the comparison of the qualified tenders",
+        fires("mikael", "start_comparison", PROCUREMENT))
+happens(hki(2024, 6, 25, 14, 0), "Erik scores Helsinki's application",
+        scores_applications("erik", "helsinki"))
+happens(hki(2024, 6, 26, 10, 0), "Hanna and Pekka score the quality of the three tenders",
+        *map(scores_tenders, JOTPA_EVALUATORS))
+happens(hki(2024, 6, 26, 15, 0), "Pekka scores Koskilaakso's and Tampere's applications; on "
+                                 "Koskilaakso's results he and Sarah disagree",
+        scores_applications("pekka", "koskilaakso", "tampere"))
 
 
 @at(hki(2024, 6, 27, 10, 0), "Mikael records the comparison (quality and price points) and "
@@ -1514,17 +1505,12 @@ def procurement_decided(scene: Scene) -> None:
     scene.fire(procurement, "decide", "mikael", comment=TENDER_DECISION)
 
 
-@at(hki(2024, 6, 27, 15, 0), "Liisa and Sarah score Järvi-Suomi's application; "
-                             "Liisa also Tampere's")
-def last_reviews(scene: Scene) -> None:
-    review_applications(scene, "liisa", ["jsamk", "tampere"])
-    review_applications(scene, "sarah", ["jsamk"])
-
-
-@at(JOTPA_DECISION_DELIVERED, "Mikael delivers the procurement decision by e-mail; "
-                              "the standstill period starts")
-def decision_delivered(scene: Scene) -> None:
-    scene.fire(scene.procurement(), "deliver_decision", "mikael")
+happens(hki(2024, 6, 27, 15, 0), "Liisa and Sarah score Järvi-Suomi's application; "
+                                 "Liisa also Tampere's",
+        scores_applications("liisa", "jsamk", "tampere"), scores_applications("sarah", "jsamk"))
+happens(JOTPA_DECISION_DELIVERED, "Mikael delivers the procurement decision by e-mail; "
+                                  "the standstill period starts",
+        fires("mikael", "deliver_decision", PROCUREMENT))
 
 
 @at(hki(2024, 7, 1, 9, 0), "Anna resolves the evaluators' disagreement on Koskilaakso's "
@@ -1547,10 +1533,9 @@ def evaluation_completed(scene: Scene) -> None:
                  ESR_FUNDED)
 
 
-@at(JOTPA_CONTRACT_SIGNED, "The standstill is over: Mikael signs the contracts; each "
-                           "micro-credential of an awarded tender becomes a pilot")
-def contract_signed(scene: Scene) -> None:
-    scene.fire(scene.procurement(), "sign_contract", "mikael")
+happens(JOTPA_CONTRACT_SIGNED, "The standstill is over: Mikael signs the contracts; each "
+                               "micro-credential of an awarded tender becomes a pilot",
+        fires("mikael", "sign_contract", PROCUREMENT))
 
 
 @at(JOTPA_CONTRACT_SIGNED + dt.timedelta(hours=1),
@@ -1584,209 +1569,93 @@ def funding_decisions(scene: Scene) -> None:
     scene.fire(call, "decide", "anna")
 
 
-@at(hki(2024, 8, 26, 10, 0), "Daniel plans Järvi-Suomi UAS's cohorts")
-def jsamk_cohorts_planned(scene: Scene) -> None:
-    plan_cohorts(scene, "jsamk")
-
-
-@at(hki(2024, 8, 27, 10, 0), "Joonas plans Tampere University's cohorts")
-def tampere_cohorts_planned(scene: Scene) -> None:
-    plan_cohorts(scene, "tampere")
-
-
-@at(hki(2024, 9, 2, 9, 0), "The three funded projects start")
-def projects_start(scene: Scene) -> None:
-    for key, applicant in (("helsinki", "maria"), ("tampere", "joonas"), ("koskilaakso", "aino")):
-        scene.fire(scene.application(key), "start_implementation", applicant)
-
-
-@at(hki(2024, 9, 2, 9, 30), "Anna schedules the projects' progress reports")
-def progress_reports_scheduled(scene: Scene) -> None:
-    for key in ESR_GRANTS:
-        schedule_progress_reports(scene.session, scene.user("anna"), scene.application(key),
-                                  ESR_PROGRESS_DUE)
-
-
-@at(hki(2024, 9, 2, 10, 0), "Pilot delivery starts")
-def pilots_start(scene: Scene) -> None:
-    scene.fire(scene.procurement(), "start_pilot_delivery", "mikael")
-
-
-@at(hki(2024, 9, 9, 9, 0), "Järvi-Suomi's data literacy pilot: the autumn cohort starts")
-def jsamk_autumn_starts(scene: Scene) -> None:
-    cohort_starts(scene, "jsamk", 1, "Autumn 2024")
-
-
-@at(hki(2024, 9, 16, 9, 0), "Tampere's AI pilot: the first online cohort starts")
-def tampere_first_starts(scene: Scene) -> None:
-    cohort_starts(scene, "tampere", 1, "Toteutus 1, syksy 2024")
-
-
-@at(hki(2024, 12, 2, 10, 0), "Järvi-Suomi's autumn cohort has ended: completions recorded, "
-                             "certificates issued")
-def jsamk_autumn_ends(scene: Scene) -> None:
-    cohort_ends(scene, "jsamk", 1, "Autumn 2024")
-
-
-@at(hki(2024, 12, 16, 10, 0), "Tampere's first cohort has ended: completions recorded, "
-                              "certificates issued")
-def tampere_first_ends(scene: Scene) -> None:
-    cohort_ends(scene, "tampere", 1, "Toteutus 1, syksy 2024")
-
-
-@at(hki(2025, 1, 13, 9, 0), "The spring cohorts start: Järvi-Suomi's data literacy, "
-                            "Tampere's second")
-def spring_cohorts_start(scene: Scene) -> None:
-    cohort_starts(scene, "jsamk", 1, "Spring 2025")
-    cohort_starts(scene, "tampere", 1, "Toteutus 2, kevät 2025")
-
-
-@at(hki(2025, 1, 27, 10, 0), "Maria, Joonas and Aino submit the projects' first progress reports")
-def first_progress_reports(scene: Scene) -> None:
-    for key, author in (("helsinki", "maria"), ("tampere", "joonas"), ("koskilaakso", "aino")):
-        write_esr_report(scene, author, scene.progress_report(key, 1),
-                         ESR_PROGRESS_REPORTS[1][key])
-
-
-@at(hki(2025, 1, 29, 14, 0), "Daniel submits the interim reports of Järvi-Suomi's two pilots")
-def jsamk_interim_reports(scene: Scene) -> None:
-    write_pilot_report(scene, "jsamk", 1, "interim")
-    write_pilot_report(scene, "jsamk", 2, "interim")
-
-
-@at(hki(2025, 1, 30, 11, 0), "Joonas submits the interim report of Tampere's pilot")
-def tampere_interim_report(scene: Scene) -> None:
-    write_pilot_report(scene, "tampere", 1, "interim")
-
-
-@at(hki(2025, 2, 5, 10, 0), "Anna accepts the first progress reports")
-def first_progress_accepted(scene: Scene) -> None:
-    for key in ESR_GRANTS:
-        scene.fire(scene.progress_report(key, 1), "accept", "anna")
-
-
-@at(hki(2025, 2, 6, 10, 0), "Mikael accepts the pilots' interim reports")
-def interim_reports_accepted(scene: Scene) -> None:
-    for org_key, number in COHORTS:
-        scene.fire(scene.pilot_report(org_key, number, "interim"), "accept", "mikael")
-
-
-@at(hki(2025, 3, 3, 9, 0), "Tampere's third online cohort starts")
-def tampere_third_starts(scene: Scene) -> None:
-    cohort_starts(scene, "tampere", 1, "Toteutus 3, kevät 2025")
-
-
-@at(hki(2025, 3, 31, 10, 0), "Järvi-Suomi's spring data literacy cohort has ended: completions "
-                             "recorded, certificates issued")
-def jsamk_spring_ends(scene: Scene) -> None:
-    cohort_ends(scene, "jsamk", 1, "Spring 2025")
-
-
-@at(hki(2025, 4, 7, 9, 0), "Järvi-Suomi's data visualisation pilot starts (stacking on data "
-                           "literacy)")
-def jsamk_visualisation_starts(scene: Scene) -> None:
-    cohort_starts(scene, "jsamk", 2, "Spring 2025")
-
-
-@at(hki(2025, 4, 7, 10, 0), "Tampere's second cohort has ended: completions recorded, "
-                            "certificates issued")
-def tampere_second_ends(scene: Scene) -> None:
-    cohort_ends(scene, "tampere", 1, "Toteutus 2, kevät 2025")
-
-
-@at(hki(2025, 5, 26, 10, 0), "The last cohorts have ended: completions recorded, certificates "
-                             "issued, the delivery milestones done")
-def last_cohorts_end(scene: Scene) -> None:
-    cohort_ends(scene, "jsamk", 2, "Spring 2025")
-    cohort_ends(scene, "tampere", 1, "Toteutus 3, kevät 2025")
-    for org_key, number in COHORTS:
-        milestone_done(scene, org_key, number, PILOT_MILESTONES[2][0])
-
-
-@at(hki(2025, 6, 2, 10, 0), "The pilots are delivered; final reporting starts")
-def pilots_delivered(scene: Scene) -> None:
-    scene.fire(scene.procurement(), "start_final_reporting", "mikael")
-
-
-@at(hki(2025, 6, 26, 10, 0), "Maria, Joonas and Aino submit the projects' second progress "
-                             "reports")
-def second_progress_reports(scene: Scene) -> None:
-    for key, author in (("helsinki", "maria"), ("tampere", "joonas"), ("koskilaakso", "aino")):
-        write_esr_report(scene, author, scene.progress_report(key, 2),
-                         ESR_PROGRESS_REPORTS[2][key])
-
-
-@at(hki(2025, 7, 7, 10, 0), "Anna accepts the second progress reports")
-def second_progress_accepted(scene: Scene) -> None:
-    for key in ESR_GRANTS:
-        scene.fire(scene.progress_report(key, 2), "accept", "anna")
-
-
-@at(hki(2025, 8, 20, 10, 0), "Daniel submits the final reports of Järvi-Suomi's two pilots, "
-                             "with feedback on every element of the framework")
-def jsamk_final_reports(scene: Scene) -> None:
-    write_pilot_report(scene, "jsamk", 1, "final")
-    write_pilot_report(scene, "jsamk", 2, "final")
-
-
-@at(hki(2025, 8, 25, 10, 0), "Joonas submits the final report of Tampere's pilot, with "
-                             "feedback on every element of the framework")
-def tampere_final_report_pilot(scene: Scene) -> None:
-    write_pilot_report(scene, "tampere", 1, "final")
-
-
-@at(hki(2025, 9, 1, 10, 0), "Mikael accepts Järvi-Suomi's final reports")
-def jsamk_final_accepted(scene: Scene) -> None:
-    for number in (1, 2):
-        scene.fire(scene.pilot_report("jsamk", number, "final"), "accept", "mikael")
-    scene.expect_state(scene.procurement(), "final_reporting")
-
-
-@at(hki(2025, 9, 3, 10, 0), "Mikael accepts Tampere's final report, the last one: the "
-                            "procurement closes")
-def procurement_closed(scene: Scene) -> None:
-    scene.fire(scene.pilot_report("tampere", 1, "final"), "accept", "mikael")
-    scene.expect_state(scene.procurement(), "closed")
-
-
-@at(hki(2025, 9, 15, 10, 0), "Maria submits the University of Helsinki's final report")
-def helsinki_final_report(scene: Scene) -> None:
-    write_final_report(scene, "maria", "helsinki", ESR_FINAL_REPORTS["helsinki"])
-
-
-@at(hki(2025, 9, 18, 10, 0), "Aino submits Koskilaakso's final report")
-def koskilaakso_final_report(scene: Scene) -> None:
-    write_final_report(scene, "aino", "koskilaakso", ESR_FINAL_REPORTS["koskilaakso"])
-
-
-@at(hki(2025, 9, 22, 10, 0), "Joonas submits Tampere University's final report")
-def tampere_final_report(scene: Scene) -> None:
-    write_final_report(scene, "joonas", "tampere", ESR_FINAL_REPORTS["tampere"])
-
-
-@at(hki(2025, 9, 25, 10, 0), "Anna returns Helsinki's final report for correction")
-def helsinki_report_returned(scene: Scene) -> None:
-    scene.fire(scene.application("helsinki"), "return_final_report", "anna",
-               comment=HELSINKI_FINAL_RETURN)
-
-
-@at(hki(2025, 10, 3, 10, 0), "Maria adds the framework experiences and resubmits the final report")
-def helsinki_report_resubmitted(scene: Scene) -> None:
-    write_final_report(scene, "maria", "helsinki",
-                       {**ESR_FINAL_REPORTS["helsinki"], **HELSINKI_FINAL_CORRECTION})
-
-
-@at(hki(2025, 10, 6, 10, 0), "Anna accepts Tampere's and Koskilaakso's final reports")
-def reports_accepted(scene: Scene) -> None:
-    for key in ("tampere", "koskilaakso"):
-        scene.fire(scene.application(key), "accept_final_report", "anna")
-
-
-@at(hki(2025, 10, 14, 10, 0), "Anna accepts Helsinki's corrected final report")
-def helsinki_report_accepted(scene: Scene) -> None:
-    scene.fire(scene.application("helsinki"), "accept_final_report", "anna")
-
-
-@at(hki(2025, 12, 15, 10, 0), "Anna archives the ESR call")
-def esr_call_archived(scene: Scene) -> None:
-    scene.fire(scene.esr_call(), "archive", "anna")
+happens(hki(2024, 8, 26, 10, 0), "Daniel plans Järvi-Suomi UAS's cohorts", plans_cohorts("jsamk"))
+happens(hki(2024, 8, 27, 10, 0), "Joonas plans Tampere University's cohorts",
+        plans_cohorts("tampere"))
+happens(hki(2024, 9, 2, 9, 0), "The three funded projects start",
+        *(fires(lead, "start_implementation", application(key))
+          for key, lead in ESR_PROJECT_LEADS.items()))
+happens(hki(2024, 9, 2, 9, 30), "Anna schedules the projects' progress reports",
+        schedules_progress_reports)
+happens(hki(2024, 9, 2, 10, 0), "Pilot delivery starts",
+        fires("mikael", "start_pilot_delivery", PROCUREMENT))
+happens(hki(2024, 9, 9, 9, 0), "Järvi-Suomi's data literacy pilot: the autumn cohort starts",
+        cohort_starts(*JSAMK_LITERACY, "Autumn 2024"))
+happens(hki(2024, 9, 16, 9, 0), "Tampere's AI pilot: the first online cohort starts",
+        cohort_starts(*TAMPERE_AI, "Toteutus 1, syksy 2024"))
+happens(hki(2024, 12, 2, 10, 0), "Järvi-Suomi's autumn cohort has ended: completions recorded, "
+                                 "certificates issued",
+        cohort_ends(*JSAMK_LITERACY, "Autumn 2024"))
+happens(hki(2024, 12, 16, 10, 0), "Tampere's first cohort has ended: completions recorded, "
+                                  "certificates issued",
+        cohort_ends(*TAMPERE_AI, "Toteutus 1, syksy 2024"))
+happens(hki(2025, 1, 13, 9, 0), "The spring cohorts start: Järvi-Suomi's data literacy, "
+                                "Tampere's second",
+        cohort_starts(*JSAMK_LITERACY, "Spring 2025"),
+        cohort_starts(*TAMPERE_AI, "Toteutus 2, kevät 2025"))
+happens(hki(2025, 1, 27, 10, 0),
+        "Maria, Joonas and Aino submit the projects' first progress reports",
+        writes_progress_reports(1))
+happens(hki(2025, 1, 29, 14, 0), "Daniel submits the interim reports of Järvi-Suomi's two pilots",
+        writes_pilot_reports("interim", JSAMK_LITERACY, JSAMK_VISUALISATION))
+happens(hki(2025, 1, 30, 11, 0), "Joonas submits the interim report of Tampere's pilot",
+        writes_pilot_reports("interim", TAMPERE_AI))
+happens(hki(2025, 2, 5, 10, 0), "Anna accepts the first progress reports",
+        fires("anna", "accept", *(progress_report(key, 1) for key in ESR_GRANTS)))
+happens(hki(2025, 2, 6, 10, 0), "Mikael accepts the pilots' interim reports",
+        fires("mikael", "accept", *(pilot_report(*pilot, "interim") for pilot in COHORTS)))
+happens(hki(2025, 3, 3, 9, 0), "Tampere's third online cohort starts",
+        cohort_starts(*TAMPERE_AI, "Toteutus 3, kevät 2025"))
+happens(hki(2025, 3, 31, 10, 0), "Järvi-Suomi's spring data literacy cohort has ended: "
+                                 "completions recorded, certificates issued",
+        cohort_ends(*JSAMK_LITERACY, "Spring 2025"))
+happens(hki(2025, 4, 7, 9, 0), "Järvi-Suomi's data visualisation pilot starts (stacking on data "
+                               "literacy)",
+        cohort_starts(*JSAMK_VISUALISATION, "Spring 2025"))
+happens(hki(2025, 4, 7, 10, 0), "Tampere's second cohort has ended: completions recorded, "
+                                "certificates issued",
+        cohort_ends(*TAMPERE_AI, "Toteutus 2, kevät 2025"))
+happens(hki(2025, 5, 26, 10, 0), "The last cohorts have ended: completions recorded, "
+                                 "certificates issued, the delivery milestones done",
+        cohort_ends(*JSAMK_VISUALISATION, "Spring 2025"),
+        cohort_ends(*TAMPERE_AI, "Toteutus 3, kevät 2025"),
+        milestones_done(PILOT_MILESTONES[2][0]))
+happens(hki(2025, 6, 2, 10, 0), "The pilots are delivered; final reporting starts",
+        fires("mikael", "start_final_reporting", PROCUREMENT))
+happens(hki(2025, 6, 26, 10, 0), "Maria, Joonas and Aino submit the projects' second progress "
+                                 "reports",
+        writes_progress_reports(2))
+happens(hki(2025, 7, 7, 10, 0), "Anna accepts the second progress reports",
+        fires("anna", "accept", *(progress_report(key, 2) for key in ESR_GRANTS)))
+happens(hki(2025, 8, 20, 10, 0), "Daniel submits the final reports of Järvi-Suomi's two pilots, "
+                                 "with feedback on every element of the framework",
+        writes_pilot_reports("final", JSAMK_LITERACY, JSAMK_VISUALISATION))
+happens(hki(2025, 8, 25, 10, 0), "Joonas submits the final report of Tampere's pilot, with "
+                                 "feedback on every element of the framework",
+        writes_pilot_reports("final", TAMPERE_AI))
+happens(hki(2025, 9, 1, 10, 0), "Mikael accepts Järvi-Suomi's final reports",
+        fires("mikael", "accept", pilot_report(*JSAMK_LITERACY, "final"),
+              pilot_report(*JSAMK_VISUALISATION, "final")),
+        expects("final_reporting", PROCUREMENT))
+happens(hki(2025, 9, 3, 10, 0), "Mikael accepts Tampere's final report, the last one: the "
+                                "procurement closes",
+        fires("mikael", "accept", pilot_report(*TAMPERE_AI, "final")),
+        expects("closed", PROCUREMENT))
+happens(hki(2025, 9, 15, 10, 0), "Maria submits the University of Helsinki's final report",
+        writes_final_report("helsinki"))
+happens(hki(2025, 9, 18, 10, 0), "Aino submits Koskilaakso's final report",
+        writes_final_report("koskilaakso"))
+happens(hki(2025, 9, 22, 10, 0), "Joonas submits Tampere University's final report",
+        writes_final_report("tampere"))
+happens(hki(2025, 9, 25, 10, 0), "Anna returns Helsinki's final report for correction",
+        fires("anna", "return_final_report", application("helsinki"),
+              comment=HELSINKI_FINAL_RETURN))
+happens(hki(2025, 10, 3, 10, 0),
+        "Maria adds the framework experiences and resubmits the final report",
+        writes_final_report("helsinki", HELSINKI_FINAL_CORRECTION))
+happens(hki(2025, 10, 6, 10, 0), "Anna accepts Tampere's and Koskilaakso's final reports",
+        fires("anna", "accept_final_report", application("tampere"), application("koskilaakso")))
+happens(hki(2025, 10, 14, 10, 0), "Anna accepts Helsinki's corrected final report",
+        fires("anna", "accept_final_report", application("helsinki")))
+happens(hki(2025, 12, 15, 10, 0), "Anna archives the ESR call",
+        fires("anna", "archive", ESR_CALL))

@@ -140,14 +140,18 @@ class Step:
     needs_comment: bool = False
     # Time-driven: the name of the object's instant attribute at which the system fires it.
     at: str | None = None
+    # The letters the step sends (a receipt, a decision): written into the outbox after the
+    # audit row, in the same transaction, so that they quote what the history says.
+    mails: tuple[Effect, ...] = ()
 
 
 def step(trigger: str, source: str | Sequence[str], dest: str, *, by: Sequence[Party],
          label: str, guards: Sequence[Guard] = (), effects: Sequence[Effect] = (),
-         inputs: Sequence[Input] = (), needs_comment: bool = False, at: str | None = None) -> Step:
+         inputs: Sequence[Input] = (), needs_comment: bool = False, at: str | None = None,
+         mails: Sequence[Effect] = ()) -> Step:
     sources = (source,) if isinstance(source, str) else tuple(source)
     return Step(trigger, tuple(str(s) for s in sources), str(dest), frozenset(by), Msg(label),
-                tuple(guards), tuple(effects), tuple(inputs), needs_comment, at)
+                tuple(guards), tuple(effects), tuple(inputs), needs_comment, at, tuple(mails))
 
 
 class Workflow:

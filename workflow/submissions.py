@@ -1,21 +1,26 @@
 """Drafting submissions (ESR applications, Jotpa tenders). Submitting is the `submit` trigger."""
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import Call, Submission, User
+from models import Call, Submission, SubmissionVersion, User
 
 from . import clock
+from .attachments import manifest, working_attachments
 from .definitions import WORKFLOWS
 from .engine import record_event
 from .errors import WorkflowError, conflict, not_allowed
+from .evaluation.queries import counted_versions
 from .guards import deadline_refusal, submissions_refusal
 from .i18n import N_
-from .permissions import EDITABLE_STATES, can_view_call, is_own_organisation
+from .permissions import EDITABLE_STATES, can_read_content, can_view_call, is_own_organisation
 
 MAX_CONTENT_BYTES = 200_000
 
@@ -95,3 +100,35 @@ def clean_content(call: Call, content: dict[str, Any]) -> dict[str, Any]:
     if len(json.dumps(clean, ensure_ascii=False).encode()) > MAX_CONTENT_BYTES:
         raise WorkflowError("invalid_input", N_("The content is too long."))
     return clean
+
+
+@dataclasses.dataclass(frozen=True)
+class Readable:
+    """What a reader is shown of a submission. The own organisation sees its working copy;
+    everyone else sees what was received: the last submitted version, the one that counts
+    (DOMAIN §3), never edits made after it. `version` is None for the working copy, and for
+    others when nothing has been submitted yet (then `content` and `attachments` are empty).
+    `attachments` are manifest entries (id, filename, media_type, size, sha256)."""
+
+    content: dict[str, Any]
+    attachments: list[dict[str, Any]]
+    version: SubmissionVersion | None
+    working_copy: bool
+
+
+def readable_copy(session: so.Session, reader: User | None, submission: Submission, *,
+                  versions: dict[int, SubmissionVersion] | None = None) -> Readable | None:
+    """None for whoever may not read the content (`permissions.can_read_content`).
+    `versions`: `counted_versions` of a whole list, fetched once by the caller."""
+    if not can_read_content(reader, submission):
+        return None
+    if is_own_organisation(reader, submission):
+        return Readable(submission.content, manifest(working_attachments(session, submission)),
+                        None, True)
+    if versions is None:
+        versions = counted_versions(session, [submission.id])
+    version = versions.get(submission.id)
+    if version is None:
+        return Readable({}, [], None, False)
+    return Readable(version.content, list(version.attachments or []), version, False)
+

@@ -34,14 +34,17 @@ def local_instant(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=HELSINKI).astimezone(UTC)
 
 
-def format_instant(instant: dt.datetime, locale: str = "fi") -> str:
+def format_instant(instant: dt.datetime, locale: str = "fi", *, seconds: bool = False) -> str:
     """An instant in Helsinki time, the locale's way: fi "3.6.2024 klo 16.15",
-    sv "3.6.2024 kl. 16.15", en "3 June 2024 at 16:15"."""
+    sv "3.6.2024 kl. 16.15", en "3 June 2024 at 16:15"; with `seconds` (a receipt's server
+    instant) "3.6.2024 klo 16.15.03", "3 June 2024 at 16:15:03"."""
     local = helsinki(instant)
     if locale == "en":
-        return f"{format_day(local.date(), 'en')} at {local:%H:%M}"
+        return f"{format_day(local.date(), 'en')} at {local:%H:%M}" + (
+            f":{local:%S}" if seconds else "")
     word = "kl." if locale == "sv" else "klo"
-    return f"{local.day}.{local.month}.{local.year} {word} {local.hour}.{local.minute:02d}"
+    return f"{local.day}.{local.month}.{local.year} {word} {local.hour}.{local.minute:02d}" + (
+        f".{local.second:02d}" if seconds else "")
 
 
 def format_day(day: dt.date, locale: str = "fi") -> str:

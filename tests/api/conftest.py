@@ -8,8 +8,6 @@ one scene with every relationship a user can have to a submission.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import itertools
 import json
 import logging
 import re
@@ -23,39 +21,15 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from models import Call, Organisation, Submission, User
-from workflow.app import create_app
 from workflow.assignments import assign_evaluator, declare_conflict
-from workflow.directory import create_organisation
 from workflow.engine import fire
-from workflow.timeutil import HELSINKI
 from workflow.web.api.auth import issue_token
 from workflow.web.api.openapi import build_document
 
+from support import PASSWORD
+from support.web import absolute_refs, make_app
+
 PREFIX = "/api/v1"
-
-
-def helsinki(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=HELSINKI).astimezone(dt.timezone.utc)
-
-
-_org_numbers = itertools.count(5_000_000)
-
-
-@pytest.fixture
-def make_org(session: so.Session, clock):
-    """tests/conftest.py's `make_org`, without its rare duplicate: there a number whose check
-    digit would be 1 borrows the next number's business ID, which the next organisation then
-    gets again. Here such numbers are skipped."""
-    def make(name: str | None = None, kind: str = "university") -> Organisation:
-        while True:
-            digits = f"{next(_org_numbers):07d}"
-            remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
-            if remainder != 1:
-                break
-        check = 0 if remainder == 0 else 11 - remainder
-        return create_organisation(session, name=name or f"Organisation {digits}",
-                                   business_id=f"{digits}-{check}", kind=kind)
-    return make
 
 
 @pytest.fixture
@@ -65,15 +39,7 @@ def app(engine, session: so.Session):
     Each request first commits what the test set up so far (a savepoint release inside the
     test's outer transaction), so that a refused request rolls back its own work only; and the
     session is not closed at the end of a request, so the test keeps its objects."""
-    application = create_app({"TESTING": True, "ENGINE": engine})
-
-    def shared_session() -> so.Session:
-        session.commit()
-        return session
-
-    application.extensions["hankeflow.sessions"] = shared_session
-    application.extensions["hankeflow.close_sessions"] = False
-    return application
+    return make_app(engine, session, commit_each_request=True)
 
 
 @pytest.fixture(autouse=True)
@@ -127,19 +93,9 @@ class OpenApiChecker:
             assert body == b"", f"{method} {path}: {status} should have no body"
             return
         data = json.loads(body)
-        validator = Draft202012Validator(_absolute_refs(schema), registry=self.registry)
+        validator = Draft202012Validator(absolute_refs(schema), registry=self.registry)
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
         assert not errors, f"{method} {path} {status}: {errors[0].message} at {list(errors[0].path)}"
-
-
-def _absolute_refs(schema: Any) -> Any:
-    """The document's "#/components/..." references, made to point into the registered document."""
-    if isinstance(schema, dict):
-        return {k: ("urn:hankeflow:openapi" + v if k == "$ref" and v.startswith("#") else
-                    _absolute_refs(v)) for k, v in schema.items()}
-    if isinstance(schema, list):
-        return [_absolute_refs(v) for v in schema]
-    return schema
 
 
 @pytest.fixture(scope="session")
@@ -206,7 +162,7 @@ def api(app, openapi_checker) -> Api:
 @pytest.fixture
 def password() -> str:
     """The password tests/conftest.py gives every user its factories make."""
-    return "correct horse battery staple"
+    return PASSWORD
 
 
 @pytest.fixture

@@ -10,10 +10,17 @@ may not read (another organisation's content, or any tender's before the opening
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from workflow.attachments import add_attachment
+from workflow.engine import fire
+
+# The uploads of these tests go to an instance folder of their own (made before the app).
+pytestmark = pytest.mark.usefixtures("instance")
 
 ACTORS = ("anonymous", "other", "unassigned", "conflicted", "evaluator", "admin", "own")
 AUTHED = {a: 200 for a in ACTORS if a != "anonymous"} | {"anonymous": 401}
@@ -34,6 +41,8 @@ class Case:
     expected: dict[str, int]
     body: Any = None
     check: Callable[[Any, str, Any], None] | None = None  # (world, actor, json) → asserts
+    form: Callable[[], dict[str, Any]] | None = None     # a multipart body, made per request
+    binary: bool = False                                  # a success is bytes, not JSON
 
 
 def ids(items: list[dict]) -> set[int]:
@@ -235,6 +244,70 @@ CASES.update({
 })
 
 
+# Attachments: the `files` fixture below puts a PDF on organisation A's application and on its
+# sealed tender, each named and filled with that submission's secret, so that every row above
+# also checks that no file name leaks where the content may not be read.
+READERS_OF_ESR_A = {**VIEWERS_OF_ESR_A, "conflicted": 403}
+READERS_OF_TENDER_A = {**VIEWERS_OF_TENDER_A, "admin": 409}  # sealed until the opening
+WRITERS_OF_ESR_A = {**VIEWERS_OF_ESR_A, "evaluator": 403, "conflicted": 403, "admin": 403}
+WRITERS_OF_TENDER_A = {**VIEWERS_OF_TENDER_A, "admin": 403}
+
+
+def pdf(text: str) -> bytes:
+    return b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
+
+
+def new_file() -> dict[str, Any]:
+    return {"file": (io.BytesIO(pdf("Uusi liite")), "liite.pdf")}
+
+
+def first_file(submission) -> int:
+    return submission.attachments[0].id
+
+
+def check_attachment_list(world, actor, data):
+    assert [item["filename"] for item in data["items"]] == [
+        f"{world.secrets['esr_a']}.pdf"]
+
+
+def attachment_cases(key: str, readers: dict[str, int], writers: dict[str, int]) -> dict[str, Case]:
+    def files(w) -> str:
+        return f"/submissions/{getattr(w, key).id}/attachments"
+
+    def one(w) -> str:
+        return f"{files(w)}/{first_file(getattr(w, key))}"
+
+    return {
+        f"{key}_attachments": Case("GET", files, "/submissions/{id}/attachments", readers,
+                                   check=check_attachment_list if key == "esr_a" else None),
+        f"add_{key}_attachment": Case("POST", files, "/submissions/{id}/attachments",
+                                      {**writers, "own": 201}, form=new_file),
+        f"{key}_attachment": Case("GET", one, "/submissions/{id}/attachments/{attachment_id}",
+                                  readers),
+        f"{key}_attachment_content": Case(
+            "GET", lambda w: one(w) + "/content",
+            "/submissions/{id}/attachments/{attachment_id}/content", readers, binary=True),
+        f"remove_{key}_attachment": Case("DELETE", one,
+                                         "/submissions/{id}/attachments/{attachment_id}",
+                                         {**writers, "own": 204}),
+    }
+
+
+CASES.update(attachment_cases("esr_a", READERS_OF_ESR_A, WRITERS_OF_ESR_A))
+CASES.update(attachment_cases("tender_a", READERS_OF_TENDER_A, WRITERS_OF_TENDER_A))
+
+
+@pytest.fixture
+def files(world, session):
+    for key in ("esr_a", "tender_a"):
+        secret = world.secrets[key]
+        add_attachment(session, world.users["own"], getattr(world, key), f"{secret}.pdf",
+                       io.BytesIO(pdf(secret)))
+        # Submitted again with the file: others are shown what was received.
+        fire(session, getattr(world, key), "submit", world.users["own"])
+    session.commit()
+
+
 def test_the_matrix_covers_every_documented_operation(openapi_document):
     """Is every operation of the published API in the authorisation matrix (besides signing
     in, which test_api_auth covers)?"""
@@ -245,17 +318,24 @@ def test_the_matrix_covers_every_documented_operation(openapi_document):
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_authorisation_matrix(name, world, api, token_for):
+def test_authorisation_matrix(name, world, files, api, token_for):
     """Does every relationship get exactly the answer it should from this endpoint, and never
-    a secret it may not read?"""
+    a secret it may not read (content, or a file's name or bytes)?"""
     case = CASES[name]
     path = case.path(world)
     for actor in ACTORS:
         token = token_for(world.users[actor])
-        response = api.request(case.method, path, token=token, json_body=case.body)
+        if case.form is not None:
+            response = api.request(case.method, path, token=token, data=case.form(),
+                                   content_type="multipart/form-data")
+        else:
+            response = api.request(case.method, path, token=token, json_body=case.body,
+                                   check=not case.binary)
         expected = case.expected[actor]
         body = response.get_data(as_text=True)
         assert response.status_code == expected, f"{name}: {actor} got {response.status_code}: {body}"
+        if case.binary and expected >= 400:
+            api.checker.validate(case.method, path, expected, response.get_data())
         for secret in world.forbidden(actor):
             assert secret not in body, f"{name}: {actor} was shown {secret}"
         if expected < 300 and case.check is not None and response.status_code != 204:

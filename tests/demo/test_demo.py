@@ -3,6 +3,8 @@ dated timeline through the engine itself, up to the demo's clock."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -179,6 +181,17 @@ def test_the_demo_command_replays_the_whole_story(tmp_path):
     assert "pilots: 3; cohorts: 6; certificates: 123; pilot reports: accepted 6" in result.output
     # The certificates were signed with the demo instance's own key.
     assert (tmp_path / "keys").is_dir()
+    # The letters the story wrote were delivered: every applicant of each bidder whose tender
+    # was opened got the procurement decision, in their own language.
+    mails = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+             for path in (tmp_path / "mail").glob("*.eml")]
+    decided = [m for m in mails if m["Subject"] in {
+        f"{word}: {JOTPA}" for word in ("Hankintapäätös", "Upphandlingsbeslut",
+                                        "Procurement decision")}]
+    assert sorted(m["To"].addresses[0].addr_spec for m in decided) == sorted(
+        p["email"] for p in seed.PEOPLE if "applicant" in p["roles"]
+        and p["organisation"] in ("jsamk", "tampere", "osaamispolku", "koskilaakso"))
+    assert "Mail: " in result.output and " 0 not delivered" in result.output
 
 
 def test_the_demo_command_refuses_a_bad_instant(tmp_path):

@@ -1,20 +1,9 @@
-"""Fixtures of the engine tests: walkers over the four workflows, the actors they use, and
-PostgreSQL-only tests skipped on SQLite."""
+"""Fixtures of the engine tests: walkers over the four workflows and the actors they use
+(tests marked postgres_only are skipped on SQLite by tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from engine_walk import WALKERS, Walker
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(request: pytest.FixtureRequest) -> None:
-    """Tests marked postgres_only need real concurrent connections: skipped on SQLite."""
-    if request.node.get_closest_marker("postgres_only") is None:
-        return
-    engine: sa.Engine = request.getfixturevalue("engine")
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL (set HANKEFLOW_TEST_DATABASE_URL)")
 
 
 @pytest.fixture

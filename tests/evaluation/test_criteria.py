@@ -13,7 +13,8 @@ from workflow.evaluation import criteria as service
 from workflow.evaluation import queries as q
 from workflow.evaluation.consistency import criteria_problems
 
-from eval_support import ESR_CRITERIA, JOTPA_CRITERIA, helsinki, name
+from support import helsinki
+from support.evaluation import ESR_CRITERIA, JOTPA_CRITERIA, name
 
 OPENS, DEADLINE = helsinki(2024, 8, 1, 9, 0), helsinki(2024, 9, 2, 16, 15)
 

@@ -16,7 +16,7 @@ from workflow.evaluation.ranking import build_ranking, ranking_view
 from workflow.evaluation.reviews import score_and_submit
 from workflow.permissions import can_read_content
 
-from eval_support import criteria, scores
+from support.evaluation import criteria, scores
 
 # Per application: each evaluator's scores (Need, Implementation, Impact, Horizontal).
 SCORES = {

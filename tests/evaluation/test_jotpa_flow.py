@@ -12,7 +12,8 @@ from workflow.evaluation import decisions
 from workflow.evaluation.ranking import build_ranking, ranking_view
 from workflow.permissions import can_read_content
 
-from eval_support import helsinki, quality
+from support import helsinki
+from support.evaluation import quality
 
 
 def test_a_procurement_from_opening_to_contract(session, clock, admin, evaluators, review,
@@ -61,19 +62,8 @@ def test_a_procurement_from_opening_to_contract(session, clock, admin, evaluator
 
 
 def test_awards_by_ranking_then_decision_standstill_and_contract(session, clock, admin,
-                                                                 evaluators, review, qualify,
-                                                                 tenders):
-    call, (t1, t2, t3, t4) = tenders("50000", "40000", "64000", "20000")
-    qualify(t4, failing="Verovelkaa, todistus puuttuu.")
-    for tender in (t1, t2, t3):
-        qualify(tender)
-    fire(session, call, "start_comparison", admin)
-    team = evaluators(2)
-    for tender, given in {t1: [(3, 5), (4, 5)], t2: [(2, 2), (2, 2)],
-                          t3: [(5, 5), (5, 5)]}.items():
-        for evaluator, values in zip(team, given):
-            review(tender, evaluator, quality(*values))
-
+                                                                 compared_procurement):
+    call, (t1, t2, t3, t4), team = compared_procurement()
     decisions.award_by_ranking(session, admin, call)
     assert [t.state for t in (t1, t2, t3, t4)] == ["not_awarded", "not_awarded", "awarded",
                                                    "excluded"]

@@ -8,7 +8,7 @@ from workflow.engine import fire
 from workflow.errors import WorkflowError
 from workflow.evaluation import decisions, proposals
 
-from eval_support import helsinki
+from support import helsinki
 
 
 def test_the_proposal_skips_own_organisation_and_conflicts(session, admin, applications,

@@ -11,7 +11,7 @@ from workflow.evaluation import reviews
 from workflow.evaluation.ranking import submission_result
 from workflow.permissions import can_read_content
 
-from eval_support import criteria, scores
+from support.evaluation import criteria, scores
 
 
 def full(session, call, values=(4, 3, 4, 2)):

@@ -15,20 +15,13 @@ from workflow.evaluation.explain import formula_lines
 from workflow.evaluation import queries as q
 from workflow.evaluation.ranking import ranking_view
 
-from eval_support import scores
-
 
 @pytest.fixture
-def decided_call(session, admin, applications, evaluators, review):
-    """Three evaluated applications, decided by the funding proposal."""
-    call, apps = applications("250000", "200000", "150000")
-    team = evaluators(2)
-    given = [((5, 5, 4, 3), (4, 5, 5, 3)), ((4, 4, 4, 2), (4, 3, 4, 2)),
-             ((1, 3, 3, 2), (5, 3, 3, 1))]  # the third: evaluators disagree on Need
-    for app, pair in zip(apps, given):
-        for evaluator, values in zip(team, pair):
-            review(app, evaluator, scores(*values))
-        fire(session, app, "complete_evaluation", admin)
+def decided_call(evaluated_call):
+    """Three applications scored by two evaluators each and evaluated, ready for the funding
+    proposal (support.evaluation's evaluated_call: the third is under the funding line, its
+    evaluators disagreeing on Need)."""
+    call, apps, _team = evaluated_call()
     return call, apps
 
 

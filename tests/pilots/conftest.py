@@ -1,20 +1,14 @@
-"""Fixtures of the pilot tests: the flow helper, a signing key in a temporary instance
-folder, and the shared schemas (../shared/schemas beside the checkout)."""
+"""Fixtures of the pilot tests: a signing key in a temporary instance folder, and the shared
+schemas (../shared/schemas beside the checkout). The procurement `flow` is
+tests/support/pilots.py's."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pilot_flow import SCHEMAS, Flow
 
+from support import pilots
 from workflow.pilots.signing import Signer
-
-
-@pytest.fixture
-def flow(session, clock, admin, make_user, make_org, make_call) -> Flow:
-    return Flow(session, clock, admin, make_user, make_org, make_call)
 
 
 @pytest.fixture
@@ -24,9 +18,5 @@ def signer(tmp_path: Path) -> Signer:
 
 @pytest.fixture(scope="session")
 def load_schema():
-    def load(relative: str) -> dict[str, Any]:
-        path = SCHEMAS / relative
-        if not path.is_file():
-            pytest.fail(f"shared schema missing: {path} (CI keeps shared/ beside the checkout)")
-        return json.loads(path.read_text("utf-8"))
-    return load
+    """load_schema("ocds-1.1.5/release-schema.json") → the shared schema, read."""
+    return pilots.load_schema

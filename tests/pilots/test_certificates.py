@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft201909Validator, Draft202012Validator
-from pilot_flow import description
+from support.pilots import description
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from pilot_flow import description
+from support.pilots import description
 
 from models import AuditEntry, MicroCredentialDescription
 from workflow.content import content_sha256

@@ -7,7 +7,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
-from pilot_flow import description
+from support.pilots import description
 
 from models import Pilot, Report
 from workflow.engine import fire

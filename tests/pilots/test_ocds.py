@@ -5,9 +5,7 @@ import csv
 
 import pytest
 from jsonschema import Draft4Validator
-from pilot_flow import SCHEMAS
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+from support.pilots import SCHEMAS, ocds_validator
 
 from models import Pilot
 from workflow.engine import fire
@@ -19,12 +17,8 @@ BASE = "https://hankeflow.example"
 
 
 @pytest.fixture(scope="module")
-def validator(load_schema) -> Draft4Validator:
-    package = load_schema("ocds-1.1.5/release-package-schema.json")
-    release = load_schema("ocds-1.1.5/release-schema.json")
-    registry = Registry().with_resource(
-        release["id"], Resource.from_contents(release, default_specification=DRAFT4))
-    return Draft4Validator(package, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+def validator() -> Draft4Validator:
+    return ocds_validator()
 
 
 def codes(name: str) -> set[str]:

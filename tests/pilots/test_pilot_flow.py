@@ -2,7 +2,7 @@
 certificates, reports, and the accepted final reports that close the procurement."""
 from __future__ import annotations
 
-from pilot_flow import description
+from support.pilots import description
 
 from models import Pilot, Report
 from workflow.engine import available_steps, fire, history

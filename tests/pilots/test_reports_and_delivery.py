@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pilot_flow import Flow, helsinki
+from support import helsinki
+from support.pilots import Flow
 
 from models import Pilot, Report
 from workflow.engine import fire

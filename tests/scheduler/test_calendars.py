@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from sched_helpers import ESR_DEADLINE, helsinki
+from support import ESR_DEADLINE, helsinki
 from workflow.app import create_app
 from workflow.assignments import assign_evaluator
 from workflow.calls import add_info_event

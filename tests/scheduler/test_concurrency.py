@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from models import AuditEntry, OutboxMessage
-from sched_helpers import helsinki
+from support import helsinki
 from workflow import clock as clock_module
 from workflow import migrate
 from workflow.calls import create_call

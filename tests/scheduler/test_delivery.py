@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sched_helpers import helsinki
+from support import helsinki
 from workflow.scheduler import outbox as outbox_module
 from workflow.scheduler.mailer import FileTransport, SmtpTransport
 from workflow.scheduler.notifications import failed_deliveries, list_notifications

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import Call
-from sched_helpers import helsinki
+from support import helsinki
 from workflow.assignments import assign_evaluator, declare_conflict
 from workflow.engine import fire
 from workflow.errors import WorkflowError
@@ -33,7 +33,7 @@ def returned(session, clock, admin, make_call, make_user, make_submission):
     return submission, applicant
 
 
-def test_completion_reminders_7d_1d_and_overdue(session, clock, returned, run_sweep, smtp_server):
+def test_completion_reminders_7d_1d_and_overdue(session, clock, returned, run_sweep, reminders_to):
     """Is an applicant asked for a completion reminded 7 d and 1 d before it is due, and told
     once when it is overdue?"""
     submission, applicant = returned
@@ -41,16 +41,16 @@ def test_completion_reminders_7d_1d_and_overdue(session, clock, returned, run_sw
               helsinki(2024, 6, 13, 16, 15), helsinki(2024, 6, 14, 16, 15), helsinki(2024, 6, 15, 9, 0)):
         clock.set(t)
         run_sweep()
-    subjects = [r.subject for r in smtp_server.to(applicant.email)]
+    subjects = [r.subject for r in reminders_to(applicant.email)]
     assert len(subjects) == 3
     assert "perjantaina 14.6.2024 klo 16.15" in subjects[0]
     assert "huomenna klo 16.15" in subjects[1]
     assert "myöhässä" in subjects[2]
-    assert f"/submissions/{submission.id}" in smtp_server.to(applicant.email)[2].text()
+    assert f"/submissions/{submission.id}" in reminders_to(applicant.email)[2].text()
 
 
 def test_answering_the_completion_stops_its_reminders(session, clock, returned, run_sweep,
-                                                      smtp_server, outbox):
+                                                      reminders_to, outbox):
     """Once the applicant has sent the completion, do the remaining reminders stop?"""
     submission, applicant = returned
     clock.set(helsinki(2024, 6, 7, 16, 15))
@@ -59,8 +59,8 @@ def test_answering_the_completion_stops_its_reminders(session, clock, returned, 
     for t in (helsinki(2024, 6, 13, 16, 15), helsinki(2024, 6, 14, 16, 15)):
         clock.set(t)
         run_sweep()
-    assert len(smtp_server.to(applicant.email)) == 1
-    assert [r.offset_name for r in outbox(recipient=applicant)] == ["7d"]
+    assert len(reminders_to(applicant.email)) == 1
+    assert [r.offset_name for r in outbox(recipient=applicant, kind="completion_due")] == ["7d"]
 
 
 def test_evaluators_are_reminded_of_unfinished_reviews(session, clock, admin, returned, make_user,
@@ -180,7 +180,7 @@ def test_preferences_are_kept_and_checked(session, make_user):
 
 
 def test_reports_and_pilot_milestones_are_reminded(session, clock, admin, make_call, make_user,
-                                                   make_submission, run_sweep, smtp_server):
+                                                   make_submission, run_sweep, reminders_to):
     """Is a project reminded of a progress report 7 d and 1 d before it is due and told when it
     is overdue, and a supplier of a pilot milestone — and does submitting the report stop it?"""
     from models import MicroCredentialDescription, Milestone, Pilot, Report
@@ -217,11 +217,11 @@ def test_reports_and_pilot_milestones_are_reminded(session, clock, admin, make_c
     clock.set(helsinki(2024, 9, 30, 16, 15))
     run_sweep()
 
-    project_mails = [r.subject for r in smtp_server.to(applicant.email)]
+    project_mails = [r.subject for r in reminders_to(applicant.email)]
     assert project_mails == ["Reminder: progress report 1 due on Monday 30 September 2024 at 16.15",
                              "Reminder: progress report 1 due tomorrow at 16.15"]
-    assert f"/reports/{report.id}" in smtp_server.to(applicant.email)[0].text()
-    pilot_mails = smtp_server.to(supplier.email)
+    assert f"/reports/{report.id}" in reminders_to(applicant.email)[0].text()
+    pilot_mails = reminders_to(supplier.email)
     assert [m.subject for m in pilot_mails] == [
         "Muistutus: välitavoite ”Ensimmäinen toteutus alkaa”, määräaika maanantaina 30.9.2024 klo 16.15",
         "Muistutus: välitavoite ”Ensimmäinen toteutus alkaa”, määräaika huomenna klo 16.15",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sched_helpers import ESR_DEADLINE, helsinki
+from support import ESR_DEADLINE, helsinki
 from workflow.engine import fire
 from workflow.scheduler.preferences import update_preferences
 
@@ -31,7 +31,7 @@ def sweep_until(clock, run_sweep, end: dt.datetime, step: dt.timedelta,
 
 
 def test_esr_schedule_reaches_each_applicant_with_a_draft_exactly_once(
-        session, clock, make_call, make_org, make_user, make_submission, run_sweep, smtp_server,
+        session, clock, make_call, make_org, make_user, make_submission, run_sweep, reminders_to,
         outbox):
     """Does every applicant with a draft get the 14 d, 7 d, 1 d and 2 h reminders before the
     ESR call closes on 3.6.2024 at 16.15, each once, on time, in their language — and does
@@ -56,7 +56,7 @@ def test_esr_schedule_reaches_each_applicant_with_a_draft_exactly_once(
     sweep_until(clock, run_sweep, helsinki(2024, 6, 3, 18, 0), dt.timedelta(hours=3),
                 extra=list(MOMENTS.values()))
 
-    got = {user.email: smtp_server.to(user.email)
+    got = {user.email: reminders_to(user.email)
            for user in (fi_user, sv_user, en_user, done_user, late_user)}
     assert [len(got[u.email]) for u in (fi_user, sv_user, en_user, done_user, late_user)] == [4, 4, 4, 0, 2]
     ids = [r.message_id for mails in got.values() for r in mails]
@@ -86,7 +86,8 @@ def test_esr_schedule_reaches_each_applicant_with_a_draft_exactly_once(
     sent = [r for r in outbox(kind="draft_deadline", status="sent")
             if r.recipient_id in {u.id for u in (fi_user, sv_user, en_user, done_user, late_user)}]
     assert len(sent) == 14
-    assert {(r.recipient_id, r.offset_name) for r in outbox(recipient=late_user)} == {
+    assert {(r.recipient_id, r.offset_name)
+            for r in outbox(recipient=late_user, kind="draft_deadline")} == {
         (late_user.id, "14d"), (late_user.id, "7d")}
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from models import AuditEntry
-from sched_helpers import helsinki
+from support import helsinki
 from workflow.scheduler.mailer import FileTransport
 from workflow.scheduler.reminders import BEFORE_1D, BEFORE_2H, BEFORE_7D, BEFORE_14D
 from workflow.scheduler.runner import DEFAULT_INTERVAL, add_jobs, guarded

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
-from web_helpers import body
+from support.web import body
 
 from models import Submission, SubmissionVersion
 from workflow.content import content_sha256
@@ -166,7 +166,11 @@ def test_validation_errors_are_listed_and_linked_to_fields(session, clock, make_
     refused = client.post(f"/submissions/{submission_id}/transition",
                           data={"trigger": "submit"})
     assert refused.status_code == 422
-    assert "Täytä ensin pakolliset kentät" in body(refused)
+    assert "Täytä ensin pakolliset kentät: Tiivistelmä, Tavoitteet" in body(refused)
+    # The submit page has no such fields: the summary links to them on the edit page.
+    edit_page = f"/applicant/submissions/{submission_id}/edit"
+    assert f'href="{edit_page}#field-summary"' in body(refused)
+    assert 'id="field-summary"' in body(client.get(edit_page))
 
 
 def test_an_applicant_withdraws_with_confirmation(session, clock, make_call, make_submission, login):

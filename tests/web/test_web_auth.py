@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 from argon2 import PasswordHasher
-from web_helpers import PASSWORD, body, csrf_token
+from support import PASSWORD
+from support.web import body, csrf_token
 
 from models import SignInAttempt
 from workflow import passwords

@@ -4,14 +4,25 @@ administrator (also before tenders are opened), anonymous. Every denial is asser
 response leaks the other organisation's content."""
 from __future__ import annotations
 
+import io
+
 import pytest
-from web_helpers import body
+from support.web import body
+from werkzeug.datastructures import FileStorage
 
 from workflow.assignments import assign_evaluator, declare_conflict
+from workflow.attachments import add_attachment
+from workflow.engine import fire
 
 SECRET_TITLE = "Kilpailijan salainen hanke 4410"
 SECRET_TEXT = "Kilpailijan salainen sisältö 9921"
 SEALED_TEXT = "Sinetöity tarjoussisältö 5530"
+# Files are uploaded: to an instance folder of the test's own (made before the app).
+pytestmark = pytest.mark.usefixtures("instance")
+
+
+def pdf(text: str) -> bytes:
+    return b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
 
 
 @pytest.fixture
@@ -20,8 +31,11 @@ def world(session, clock, make_call, make_submission, make_user, make_org, admin
     own_org = make_org("Oma ammattikorkeakoulu")
     owner = make_user("applicant", organisation=own_org)
     submission = make_submission(call, owner, content={
-        "title": SECRET_TITLE, "summary": SECRET_TEXT, "objectives": "T", "budget_total": "10"},
-        submit=True)
+        "title": SECRET_TITLE, "summary": SECRET_TEXT, "objectives": "T", "budget_total": "10"})
+    # A file named and filled with the secret: file names are content too.
+    attachment = add_attachment(session, owner, submission, f"{SECRET_TEXT}.pdf",
+                                io.BytesIO(pdf(SECRET_TEXT)))
+    fire(session, submission, "submit", owner)
     other = make_user("applicant")
     cleared = make_user("evaluator")
     conflicted = make_user("evaluator")
@@ -33,19 +47,32 @@ def world(session, clock, make_call, make_submission, make_user, make_org, admin
     draft_call = make_call("esr", state="draft")
 
     tender_call = make_call("jotpa", state="tendering")
-    tender = make_submission(tender_call, make_user("applicant"), content={
+    bidder = make_user("applicant")
+    tender = make_submission(tender_call, bidder, content={
         "title": "Tarjous", "pilot_plan": SEALED_TEXT, "price": "1000"})
+    tender_file = add_attachment(session, bidder, tender, f"{SEALED_TEXT}.pdf",
+                                 io.BytesIO(pdf(SEALED_TEXT)))
     session.commit()
     return {"submission": submission, "owner": owner, "other": other, "cleared": cleared,
             "conflicted": conflicted, "unassigned": unassigned, "admin": admin,
             "cleared_assignment": cleared_assignment,
             "conflicted_assignment": conflicted_assignment, "draft_call": draft_call,
-            "tender": tender}
+            "tender": tender, "attachment": attachment, "tender_file": tender_file}
+
+
+def _upload() -> dict:
+    return {"title": "Hijack", "action": "save",
+            "file": FileStorage(io.BytesIO(pdf("Hijack")), "hijack.pdf")}
 
 
 def _requests(w):
     s, a, c = w["submission"].id, w["cleared_assignment"].id, w["conflicted_assignment"].id
+    f = w["attachment"].id
     return {
+        "download": ("GET", f"/submissions/{s}/attachments/{f}", None),
+        "upload": ("POST", f"/applicant/submissions/{s}/edit", _upload()),
+        "remove": ("POST", f"/applicant/submissions/{s}/edit",
+                   {"action": "save", "remove": str(f)}),
         "applicant page": ("GET", f"/applicant/submissions/{s}", None),
         "edit form": ("GET", f"/applicant/submissions/{s}/edit", None),
         "edit post": ("POST", f"/applicant/submissions/{s}/edit", {"title": "Hijack", "action": "save"}),
@@ -63,36 +90,42 @@ def _requests(w):
 
 # expected status per actor; "content" marks the responses in which the content may appear.
 EXPECTED = {
-    "owner": {"applicant page": 200, "edit form": 200, "edit post": 302, "receipt": 200,
+    "owner": {"download": 200, "upload": 302, "remove": 302,
+              "applicant page": 200, "edit form": 200, "edit post": 302, "receipt": 200,
               "step form": 200, "fire withdraw": 302, "cleared assignment": 403,
               "conflicted assignment": 403, "declare on cleared": 403, "review cleared": 403,
               "unpublished call": 404, "start on unpublished": 404},
-    "other": {"applicant page": 404, "edit form": 404, "edit post": 404, "receipt": 404,
+    "other": {"download": 404, "upload": 404, "remove": 404,
+              "applicant page": 404, "edit form": 404, "edit post": 404, "receipt": 404,
               "step form": 404, "fire withdraw": 404, "cleared assignment": 403,
               "conflicted assignment": 403, "declare on cleared": 403, "review cleared": 403,
               "unpublished call": 404, "start on unpublished": 404},
-    "cleared": {"applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
+    "cleared": {"download": 200, "upload": 403, "remove": 403,
+                "applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
                 "step form": 409, "fire withdraw": 403, "cleared assignment": 200,
                 "conflicted assignment": 404, "declare on cleared": 409, "review cleared": 409,
                 "unpublished call": 404, "start on unpublished": 403},
-    "conflicted": {"applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
+    "conflicted": {"download": 403, "upload": 403, "remove": 403,
+                   "applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
                    "step form": 409, "fire withdraw": 403, "cleared assignment": 404,
                    "conflicted assignment": 200, "declare on cleared": 404,
                    "review cleared": 404, "unpublished call": 404, "start on unpublished": 403},
-    "unassigned": {"applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
+    "unassigned": {"download": 404, "upload": 403, "remove": 403,
+                   "applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
                    "step form": 404, "fire withdraw": 404, "cleared assignment": 404,
                    "conflicted assignment": 404, "declare on cleared": 404,
                    "review cleared": 404, "unpublished call": 404, "start on unpublished": 403},
-    "admin": {"applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
+    "admin": {"download": 200, "upload": 403, "remove": 403,
+              "applicant page": 403, "edit form": 403, "edit post": 403, "receipt": 403,
               "step form": 409, "fire withdraw": 403, "cleared assignment": 403,
               "conflicted assignment": 403, "declare on cleared": 403, "review cleared": 403,
               "unpublished call": 200, "start on unpublished": 403},
 }
 # Who may read the content of the submission, and on which of the requests above.
-MAY_READ = {"owner": {"applicant page", "edit form", "receipt", "step form"},
+MAY_READ = {"owner": {"applicant page", "edit form", "receipt", "step form", "download"},
             "cleared": {"cleared assignment", "step form", "fire withdraw", "declare on cleared",
-                        "review cleared"},
-            "admin": {"step form", "fire withdraw"}}
+                        "review cleared", "download"},
+            "admin": {"step form", "fire withdraw", "download"}}
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED))
@@ -141,6 +174,12 @@ def test_a_sealed_tender_is_unreadable_for_administrators_before_opening(session
     rival = login(world["owner"])
     assert rival.get(f"/applicant/submissions/{tender.id}").status_code == 404
     assert SEALED_TEXT not in body(rival.get(f"/applicant/submissions/{tender.id}"))
+    # Its file, and the file's name, are sealed alike.
+    file_url = f"/submissions/{tender.id}/attachments/{world['tender_file'].id}"
+    for client, status in ((admin_client, 409), (rival, 404), (owner_client, 200)):
+        response = client.get(file_url)
+        assert response.status_code == status
+        assert (SEALED_TEXT in body(response)) == (status == 200)
 
 
 def test_lists_show_only_the_own_organisation(session, login, world):

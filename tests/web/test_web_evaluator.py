@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from web_helpers import body
+from support.web import body
 
 from models import AuditEntry
 from workflow.assignments import assign_evaluator

@@ -4,19 +4,16 @@ X-Forwarded-For header."""
 from __future__ import annotations
 
 import pytest
-from web_helpers import PASSWORD
+from support import PASSWORD
+from support.web import make_app
 
-from workflow.app import create_app
 from workflow.config import Settings
 
 PROXY = {"REMOTE_ADDR": "10.0.0.1"}
 
 
 def _app(engine, session, **config):
-    app = create_app({"TESTING": True, "ENGINE": engine, "WTF_CSRF_ENABLED": False, **config})
-    app.extensions["hankeflow.sessions"] = lambda: session
-    app.extensions["hankeflow.close_sessions"] = False
-    return app
+    return make_app(engine, session, WTF_CSRF_ENABLED=False, **config)
 
 
 def _fail_twenty_times(client, forwarded_for):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from web_helpers import body, csrf_token
+from support.web import body, csrf_token
 
 from workflow.assignments import assign_evaluator
 
@@ -27,7 +27,7 @@ def test_every_form_post_without_a_csrf_token_is_refused(session, clock, csrf_ap
                                                          make_submission, make_user, admin):
     """Is every state-changing request without a valid CSRF token refused with 400, signed in
     or not, and does nothing change?"""
-    from web_helpers import PASSWORD
+    from support import PASSWORD
 
     call = make_call("esr", state="open")
     submission = make_submission(call)

@@ -1,4 +1,5 @@
-"""Plain helpers of the administrators' web tests (the fixtures are in conftest.py)."""
+"""Plain helpers of the administrators' web tests (the fixtures are in conftest.py); the
+helpers every web folder uses are in tests/support/web.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,9 @@ from workflow.assignments import assign_evaluator, declare_conflict
 from workflow.engine import fire
 from workflow.evaluation.queries import criteria_of, scored_criteria
 from workflow.evaluation.reviews import score_and_submit
-from workflow.timeutil import HELSINKI
 
-PASSWORD = "correct horse battery staple"  # tests/conftest.py's make_user
-CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+from support import helsinki
+from support.web import body
 
 ESR_CALL_FORM = {
     "kind": "esr", "title": "Pienten osaamiskokonaisuuksien kehittäminen",
@@ -31,21 +31,6 @@ JOTPA_CALL_FORM = {
     "event_title": "Infotilaisuus", "event_date": "22.4.2024", "event_starts": "10.00",
     "event_ends": "11.00", "event_location": "Teams",
 }
-
-
-def helsinki(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=HELSINKI).astimezone(dt.timezone.utc)
-
-
-def csrf_token(client, path: str = "/sign-in") -> str:
-    """A CSRF token for this client's session, read from a page's form."""
-    match = CSRF_INPUT.search(client.get(path).get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def body(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def created_id(response) -> int:

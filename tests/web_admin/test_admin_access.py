@@ -4,7 +4,9 @@ token."""
 from __future__ import annotations
 
 import pytest
-from admin_support import ESR_CALL_FORM, PASSWORD, body, csrf_token, helsinki
+from admin_support import ESR_CALL_FORM
+from support import PASSWORD, helsinki
+from support.web import body, csrf_token
 
 from workflow.questions import ask_question
 

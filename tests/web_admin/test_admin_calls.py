@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from admin_support import (ESR_CALL_FORM, JOTPA_CALL_FORM, body, created_id, error_summary,
-                           helsinki)
+from admin_support import ESR_CALL_FORM, JOTPA_CALL_FORM, created_id, error_summary
+from support import helsinki
+from support.web import body
 
 from models import AuditEntry, Call
 

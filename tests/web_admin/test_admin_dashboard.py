@@ -7,7 +7,9 @@ import datetime as dt
 import re
 
 import pytest
-from admin_support import body, helsinki, to_standstill
+from admin_support import to_standstill
+from support import helsinki
+from support.web import body
 
 from workflow.assignments import assign_evaluator
 from workflow.calls import add_info_event, create_call

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from admin_support import body, error_summary, helsinki
+from admin_support import error_summary
+from support import helsinki
+from support.web import body
 
 from models import TenderQuestion
 from workflow.engine import history

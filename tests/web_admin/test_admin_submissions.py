@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from admin_support import body, error_summary, helsinki, review_fully, to_eligibility_check
+from admin_support import error_summary, review_fully, to_eligibility_check
+from support import helsinki
+from support.web import body
 
 from workflow.engine import fire
 from workflow.questions import ask_question

@@ -14,7 +14,8 @@ from workflow.evaluation import decisions
 from workflow.evaluation import queries as q
 from workflow.web.evaluation import PARTICIPANT_ENDPOINTS
 
-from eweb_support import body, criteria, csrf_token, scores
+from support.evaluation import criteria, scores
+from support.web import body, csrf_token
 
 SECRET = "SALAINEN-TIIVISTELMÄ-7f3a"
 
@@ -108,6 +109,7 @@ def test_conflicted_and_unassigned_evaluators_never_see_content_or_score(
     for user in (conflicted, unassigned, scene["cleared"], scene["other"]):
         client = login(user)
         for path in (f"/evaluation/submissions/{a.id}/decision",
+                     f"/evaluation/submissions/{a.id}/decision.pdf",
                      f"/evaluation/calls/{call.id}/results"):
             response = client.get(path)
             assert response.status_code == 404, (user.email, path)

@@ -6,7 +6,7 @@ import re
 
 from workflow.assignments import declare_conflict
 
-from eweb_support import body
+from support.web import body
 
 
 def active(submission) -> list[int]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from models import RequirementCheck
 from workflow.engine import history
 
-from eweb_support import body, cell, criteria
+from support.evaluation import criteria
+from support.web import body, cell
 
 
 def test_eligibility_checks_with_reasons_decide_the_application(session, admin,

@@ -7,7 +7,8 @@ from workflow.evaluation import queries as q
 from workflow.evaluation.consistency import NO_SCORED
 from workflow.i18n import translate
 
-from eweb_support import body, criteria
+from support.evaluation import criteria
+from support.web import body
 
 
 def rows_of(session, call) -> dict[str, str]:

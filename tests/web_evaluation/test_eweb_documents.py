@@ -8,7 +8,7 @@ from decimal import Decimal
 from workflow.engine import fire
 from workflow.evaluation import decisions
 
-from eweb_support import body, cell
+from support.web import body, cell
 
 
 def others_secrets(tenders, own) -> list[str]:

@@ -19,7 +19,8 @@ from workflow.evaluation.ranking import build_ranking
 from workflow.i18n import translate
 from workflow.web.evaluation.common import FLAG_LABELS, SEPARATED_BY
 
-from eweb_support import body, cell, quality
+from support.evaluation import quality
+from support.web import body, cell
 
 
 def test_the_ranking_page_shows_the_numbers_of_build_ranking(session, admin, evaluated_call,

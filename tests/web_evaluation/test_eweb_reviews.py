@@ -7,7 +7,8 @@ from decimal import Decimal
 from models import ConsensusScore
 from workflow.evaluation.ranking import build_ranking
 
-from eweb_support import body, cell, criteria, scores
+from support.evaluation import criteria, scores
+from support.web import body, cell
 
 
 def test_the_reviews_page_shows_scores_justifications_and_disagreement(

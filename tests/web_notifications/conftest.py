@@ -1,85 +1,39 @@
-"""Fixtures of the notification and settings page tests: the application bound to the test's
-rolled-back session (CSRF off; `csrf_app` with CSRF on), `login(user)`, `anonymous`, and
-`make_message` for outbox rows (what the scheduler sent).
-
-As in tests/web: requests share the test's `session`, whose commits are savepoints inside the
-test's transaction; commit after arranging data.
+"""Fixtures of the notification and settings page tests: the application in an instance
+folder of the test's own with a known base URL (the feed's address), `csrf_login(user)` on the
+app with CSRF on, and `make_message` for outbox rows (what the scheduler sent). `login(user)`,
+`anonymous` and `instance` are tests/support/web.py's.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Flask
 from flask.testing import FlaskClient
-from notif_helpers import csrf_token
+from support.web import make_app, sign_in
 
 from models import OutboxMessage, User
-from workflow.app import create_app
-
-PASSWORD = "correct horse battery staple"  # tests/conftest.py's make_user
-BASE_URL = "https://hankeflow.example"
-
-
-@pytest.fixture
-def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An instance folder of the test's own and a known base URL (the feed address)."""
-    path = tmp_path / "instance"
-    monkeypatch.setenv("HANKEFLOW_INSTANCE_PATH", str(path))
-    monkeypatch.setenv("HANKEFLOW_BASE_URL", BASE_URL)
-    return path
-
-
-def _make_app(engine: sa.Engine, session: so.Session, **config) -> Flask:
-    app = create_app({"TESTING": True, "ENGINE": engine, **config})
-    app.extensions["hankeflow.sessions"] = lambda: session
-    app.extensions["hankeflow.close_sessions"] = False
-    return app
 
 
 @pytest.fixture
 def app(engine: sa.Engine, session: so.Session, clock, instance) -> Flask:
-    return _make_app(engine, session, WTF_CSRF_ENABLED=False)
+    return make_app(engine, session, WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture
 def csrf_app(engine: sa.Engine, session: so.Session, clock, instance) -> Flask:
-    return _make_app(engine, session)
-
-
-def _sign_in(app: Flask, session: so.Session) -> Callable[..., FlaskClient]:
-    def sign_in(user: User) -> FlaskClient:
-        session.commit()
-        client = app.test_client()
-        data = {"email": user.email, "password": PASSWORD}
-        if app.config.get("WTF_CSRF_ENABLED", True):
-            data["csrf_token"] = csrf_token(client)
-        response = client.post("/sign-in", data=data)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-    return sign_in
-
-
-@pytest.fixture
-def login(app: Flask, session: so.Session) -> Callable[..., FlaskClient]:
-    """login(user) → a client signed in as the user."""
-    return _sign_in(app, session)
+    return make_app(engine, session)
 
 
 @pytest.fixture
 def csrf_login(csrf_app: Flask, session: so.Session) -> Callable[..., FlaskClient]:
     """login(user) on the app with CSRF on."""
-    return _sign_in(csrf_app, session)
-
-
-@pytest.fixture
-def anonymous(app: Flask, session: so.Session) -> FlaskClient:
-    session.commit()
-    return app.test_client()
+    def login_as(user: User) -> FlaskClient:
+        return sign_in(session, user, csrf_app.test_client())
+    return login_as
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from notif_helpers import body
+from support.web import body
 
 from models import CalendarToken, NotificationPreference
 from workflow.scheduler.preferences import get_preferences
@@ -135,7 +135,7 @@ def test_anonymous_sent_to_sign_in(anonymous):
 
 def test_csrf_required(csrf_login, make_user, session):
     """Is a settings form posted without its CSRF token refused, and accepted with it?"""
-    from notif_helpers import csrf_token
+    from support.web import csrf_token
 
     me = make_user("applicant")
     client = csrf_login(me)

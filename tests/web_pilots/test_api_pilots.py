@@ -3,7 +3,7 @@ public verification, pilots, and reports with their transitions and history."""
 from __future__ import annotations
 
 import pytest
-from web_pilot_support import ocds_validator, open_badge_validator
+from support.pilots import ocds_validator, open_badge_validator
 
 from models import Report
 from workflow.pilots.certificates import issue_certificate

@@ -9,7 +9,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from web_pilot_support import body, load_schema, open_badge_validator
+from support.pilots import load_schema, open_badge_validator
+from support.web import body
 
 from workflow.framework import framework
 from workflow.pilots.certificates import issue_certificate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from web_pilot_support import body
+from support.web import body
 
 from models import Certificate, Cohort, Milestone
 from workflow.pilots.delivery import add_cohort

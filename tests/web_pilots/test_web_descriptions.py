@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from web_pilot_support import body, description
+from support.pilots import description
+from support.web import body
 
 from models import MicroCredentialDescription
 from workflow.submissions import create_draft

@@ -8,7 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from web_pilot_support import body, description
+from support.pilots import description
+from support.web import body
 
 from models import Pilot, Report
 from workflow.engine import fire

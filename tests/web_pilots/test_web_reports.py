@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from web_pilot_support import body
+from support.web import body
 
 from models import Report
 from workflow.engine import fire, history

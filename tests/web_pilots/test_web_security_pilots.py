@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from web_pilot_support import PASSWORD, body, csrf_token
+from support import PASSWORD
+from support.web import body, csrf_token
 
 from models import Cohort, MicroCredentialDescription, Report
 from workflow.pilots.delivery import add_cohort, add_milestone

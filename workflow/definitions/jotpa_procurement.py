@@ -38,9 +38,11 @@ JOTPA_PROCUREMENT = Workflow(
              guards=[g.no_tender_unqualified, g.some_tender_qualified]),
         step("decide", S.COMPARISON, S.DECIDED, by=[ADMIN], label=N_("Record procurement decision"),
              guards=[g.every_tender_decided, g.awards_follow_ranking]),
-        # By e-mail the send date counts as delivery; the standstill runs from it.
+        # By e-mail the send date counts as delivery; the standstill runs from it. Every
+        # opened tender's bidder gets its decision letter by mail, written with this step.
         step("deliver_decision", S.DECIDED, S.STANDSTILL, by=[ADMIN, SYSTEM],
-             label=N_("Deliver decision"), effects=[e.deliver_decision]),
+             label=N_("Deliver decision"), effects=[e.deliver_decision],
+             mails=[e.mail_decision]),
         # Each micro-credential described in an awarded tender becomes a pilot.
         step("sign_contract", S.STANDSTILL, S.CONTRACTED, by=[ADMIN], label=N_("Sign contract"),
              guards=[g.standstill_over], effects=[e.sign_contract, pilots.create_pilots]),

@@ -22,7 +22,7 @@ JOTPA_TENDER = Workflow(
         # Replacing a submitted tender is submitting again before the deadline.
         step("submit", [S.DRAFT, S.SUBMITTED], S.SUBMITTED, by=[OWNER], label=N_("Submit"),
              guards=[g.call_accepts_submissions, g.content_complete, g.descriptions_complete],
-             effects=[e.record_receipt, pilots.seal_descriptions]),
+             effects=[e.record_receipt, pilots.seal_descriptions], mails=[e.mail_receipt]),
         step("withdraw", [S.DRAFT, S.SUBMITTED], S.WITHDRAWN, by=[OWNER], label=N_("Withdraw"),
              guards=[g.before_deadline]),
         # Fired only by the procurement's open_tenders step.

@@ -3,15 +3,17 @@ the Jotpa opening record and awards by ranking, and the decision documents — a
 decision letter per application, a reasoned procurement decision per bidder with its ranking,
 its points per criterion, the standstill and the appeal instructions — in each locale.
 
-The documents are built from the recorded data at any time (the same ranking as the pages),
-so a printed copy and the mailed one agree. Mail delivery: `decision_letters()` returns each
-recipient's letter in their language; the scheduler's outbox has no general enqueue function
-yet, so the caller (or the outbox, when it has one) sends them.
+Each document is a `workflow.letter.Letter` (a subject and sections), built from the recorded
+data (the same ranking as the pages): the printable page shows it, and the mail of the decision
+(`scheduler.letters`, written into the outbox in the transaction of the decision step) carries
+the one written then. `letters_for()` / `decision_letters()` give each recipient's letter in
+their language.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +24,7 @@ from models import AuditEntry, Call, Submission, User, UserRole
 from ..engine import fire
 from ..errors import WorkflowError, not_allowed
 from ..i18n import N_, translate
+from ..letter import Letter, Section
 from ..permissions import is_admin, is_own_organisation
 from ..timeutil import helsinki_date, standstill_last_day
 from . import formatting as fmt
@@ -168,24 +171,6 @@ def standstill(call: Call, *, if_delivered_at: dt.datetime | None = None) -> Sta
 # Documents -----------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
-class Letter:
-    locale: str
-    subject: str
-    # (heading, lines): the printable page renders each section; `text` is the mail body.
-    sections: list[tuple[str, list[str]]]
-
-    @property
-    def text(self) -> str:
-        parts = [self.subject, "=" * len(self.subject)]
-        for heading, lines in self.sections:
-            parts.append("")
-            if heading:
-                parts.extend([heading, "-" * len(heading)])
-            parts.extend(lines)
-        return "\n".join(parts) + "\n"
-
-
-@dataclasses.dataclass(frozen=True)
 class OutgoingLetter:
     recipient: User
     submission: Submission
@@ -260,6 +245,11 @@ def _last_entry(session: so.Session, obj: Call | Submission,
         .order_by(AuditEntry.id.desc()).limit(1))
 
 
+def decision_entry(session: so.Session, call: Call) -> AuditEntry | None:
+    """The procurement's decision (its latest `decide`): who decided, when, with what reasons."""
+    return _last_entry(session, call, ("decide",))
+
+
 def _title(submission: Submission) -> str:
     return str(submission.content.get("title") or f"#{submission.id}")
 
@@ -313,41 +303,45 @@ def funding_decision_letter(session: so.Session, submission: Submission, locale:
     """The ESR decision letter to the applicant: the decision, its reasons, the application's
     position, its points per criterion with the justifications, the formula, the
     rectification instructions."""
+    t = functools.partial(translate, locale=locale)
     call = submission.call
     ranking = ranking or build_ranking(session, call)
     title = _title(submission)
     entry = _last_entry(session, submission, ("approve", "reject", "mark_ineligible"))
     if submission.granted_amount is not None and entry and entry.trigger == "approve":
-        decision = translate(APPROVED, locale, title=title,
-                             amount=fmt.euros(submission.granted_amount, locale))
+        decision = t(APPROVED, title=title, amount=fmt.euros(submission.granted_amount, locale))
     elif entry and entry.trigger == "reject":
-        decision = translate(REJECTED, locale, title=title)
+        decision = t(REJECTED, title=title)
     elif submission.state == "ineligible":
-        decision = translate(INELIGIBLE, locale, title=title)
+        decision = t(INELIGIBLE, title=title)
     else:
-        decision = translate(UNDECIDED, locale, title=title)
+        decision = t(UNDECIDED, title=title)
     head = [decision]
     if entry is not None:
-        head.append(translate(DECISION_DATE, locale, date=fmt.day(helsinki_date(entry.at), locale)))
-    sections: list[tuple[str, list[str]]] = [(translate(H_DECISION, locale), head)]
+        head.append(t(DECISION_DATE, date=helsinki_date(entry.at)))
+    sections = [Section.of(t(H_DECISION), head)]
     if entry is not None and entry.comment:
-        sections.append((translate(H_REASONS, locale), entry.comment.splitlines()))
+        sections.append(Section.of(t(H_REASONS), entry.comment.splitlines()))
     requirements = _requirement_lines(session, submission, locale)
     if requirements:
-        sections.append((translate(H_REQUIREMENTS, locale), requirements))
+        sections.append(Section.of(t(H_REQUIREMENTS), requirements))
     row = ranking.row(submission.id)
     if row is not None:
-        lines = [translate(POSITION, locale, position=row.ranked.position, count=len(ranking.rows)),
-                 translate(TOTAL, locale, points=fmt.points(row.result.total, locale),
-                           max=fmt.points(ranking.max_total, locale))]
+        lines = _standing_lines(ranking, row, locale)
         if row.funding is not None and call.budget is not None:
-            lines.append(translate(ABOVE_LINE if row.funding.funded else BELOW_LINE, locale))
+            lines.append(t(ABOVE_LINE if row.funding.funded else BELOW_LINE))
         lines += _points_lines(session, ranking, row, locale, justifications=True)
-        sections.append((translate(H_EVALUATION, locale), lines))
-        sections.append((translate(H_FORMULA, locale),
-                         formula_lines(call, ranking.criteria, ranking.settings, locale)))
-    sections.append((translate(H_RECTIFICATION, locale), [translate(ESR_RECTIFICATION, locale)]))
-    return Letter(locale, translate(SUBJECT_ESR, locale, call=call.title), sections)
+        sections.append(Section.of(t(H_EVALUATION), lines))
+        sections.append(Section.of(t(H_FORMULA), formula_lines(call, ranking.criteria,
+                                                               ranking.settings, locale)))
+    sections.append(Section.of(t(H_RECTIFICATION), [t(ESR_RECTIFICATION)]))
+    return Letter(locale, t(SUBJECT_ESR, call=call.title), sections)
+
+
+def _standing_lines(ranking: CallRanking, row: RankingRow, locale: str) -> list[str]:
+    return [translate(POSITION, locale, position=row.ranked.position, count=len(ranking.rows)),
+            translate(TOTAL, locale, points=fmt.points(row.result.total, locale),
+                      max=fmt.points(ranking.max_total, locale))]
 
 
 def procurement_decision_document(session: so.Session, call: Call, tender: Submission,
@@ -355,55 +349,49 @@ def procurement_decision_document(session: so.Session, call: Call, tender: Submi
     """The reasoned procurement decision for one bidder: the outcome, the reasons, every
     compared tender's position and total (names public, prices and content not), the bidder's
     own points per criterion, the formula, the standstill and the appeal instructions."""
+    t = functools.partial(translate, locale=locale)
     ranking = ranking or build_ranking(session, call)
-    decided = _last_entry(session, call, ("decide",))
+    decided = decision_entry(session, call)
     winners = [r.submission.organisation.name for r in ranking.rows
                if r.submission.state == "awarded"]
-    head = [translate(NOTICE, locale, call=call.title, notice=call.hilma_notice_id or "–")]
+    head = [t(NOTICE, call=call.title, notice=call.hilma_notice_id or "–")]
     if winners:
-        head.append(translate(AWARDED_TO, locale, winners=", ".join(winners)))
-    head.append(translate({"awarded": OWN_AWARDED, "not_awarded": OWN_NOT_AWARDED,
-                           "excluded": OWN_EXCLUDED}.get(tender.state, OWN_UNDECIDED), locale))
+        head.append(t(AWARDED_TO, winners=", ".join(winners)))
+    head.append(t({"awarded": OWN_AWARDED, "not_awarded": OWN_NOT_AWARDED,
+                   "excluded": OWN_EXCLUDED}.get(tender.state, OWN_UNDECIDED)))
     if decided is not None:
-        head.append(translate(DECISION_DATE, locale,
-                              date=fmt.day(helsinki_date(decided.at), locale)))
-    sections: list[tuple[str, list[str]]] = [(translate(H_DECISION, locale), head)]
+        head.append(t(DECISION_DATE, date=helsinki_date(decided.at)))
+    sections = [Section.of(t(H_DECISION), head)]
     if decided is not None and decided.comment:
-        sections.append((translate(H_REASONS, locale), decided.comment.splitlines()))
+        sections.append(Section.of(t(H_REASONS), decided.comment.splitlines()))
     if tender.state == "excluded":
         excluded = _last_entry(session, tender, ("exclude",))
         lines = _requirement_lines(session, tender, locale)
         if excluded is not None and excluded.comment and not lines:
             lines = excluded.comment.splitlines()
-        sections.append((translate(H_REQUIREMENTS, locale), lines))
-    comparison = [translate(COMPARISON_OWN if r.submission.id == tender.id else COMPARISON_ROW,
-                            locale, position=r.ranked.position,
-                            organisation=r.submission.organisation.name,
-                            points=fmt.points(r.result.total, locale)) for r in ranking.rows]
+        sections.append(Section.of(t(H_REQUIREMENTS), lines))
+    comparison = [t(COMPARISON_OWN if r.submission.id == tender.id else COMPARISON_ROW,
+                    position=r.ranked.position, organisation=r.submission.organisation.name,
+                    points=fmt.points(r.result.total, locale)) for r in ranking.rows]
     others_excluded = session.scalars(sa.select(Submission).where(
         Submission.call_id == call.id, Submission.state == "excluded",
         Submission.id != tender.id).order_by(Submission.id))
-    comparison += [translate(EXCLUDED_ROW, locale, organisation=s.organisation.name)
-                   for s in others_excluded]
-    sections.append((translate(H_COMPARISON, locale), comparison))
+    comparison += [t(EXCLUDED_ROW, organisation=s.organisation.name) for s in others_excluded]
+    sections.append(Section.of(t(H_COMPARISON), comparison))
     own = ranking.row(tender.id)
     if own is not None:
-        lines = [translate(POSITION, locale, position=own.ranked.position, count=len(ranking.rows)),
-                 translate(TOTAL, locale, points=fmt.points(own.result.total, locale),
-                           max=fmt.points(ranking.max_total, locale))]
+        lines = _standing_lines(ranking, own, locale)
         lines += _points_lines(session, ranking, own, locale, justifications=True)
-        sections.append((translate(H_YOUR_POINTS, locale), lines))
-    sections.append((translate(H_FORMULA, locale),
-                     formula_lines(call, ranking.criteria, ranking.settings, locale)))
+        sections.append(Section.of(t(H_YOUR_POINTS), lines))
+    sections.append(Section.of(t(H_FORMULA), formula_lines(call, ranking.criteria,
+                                                           ranking.settings, locale)))
     period = standstill(call)
-    sections.append((translate(H_STANDSTILL, locale), [
-        translate(STANDSTILL_DAYS, locale, day=fmt.day(period.last_day, locale),
-                  next=fmt.day(period.contract_from, locale))
-        if period.last_day else translate(STANDSTILL_PENDING, locale)]))
-    sections.append((translate(H_APPEAL, locale), [
-        translate(PROCUREMENT_RECTIFICATION, locale), translate(MARKET_COURT_APPEAL, locale),
-        translate(EMAIL_DELIVERY, locale)]))
-    return Letter(locale, translate(SUBJECT_JOTPA, locale, call=call.title), sections)
+    sections.append(Section.of(t(H_STANDSTILL), [
+        t(STANDSTILL_DAYS, day=period.last_day, next=period.contract_from) if period.last_day
+        else t(STANDSTILL_PENDING)]))
+    sections.append(Section.of(t(H_APPEAL), [t(PROCUREMENT_RECTIFICATION),
+                                             t(MARKET_COURT_APPEAL), t(EMAIL_DELIVERY)]))
+    return Letter(locale, t(SUBJECT_JOTPA, call=call.title), sections)
 
 
 def decision_document(session: so.Session, viewer: User | None, submission: Submission,
@@ -414,9 +402,7 @@ def decision_document(session: so.Session, viewer: User | None, submission: Subm
     own = is_own_organisation(viewer, submission)
     if not is_admin(viewer):
         known = (results_public(call) if call.kind == "jotpa"
-                 else submission.state in ("ineligible", "approved", "rejected",
-                                           "in_implementation", "final_report_submitted",
-                                           "final_report_returned", "closed"))
+                 else submission.state in ESR_DECIDED)
         if not (own and known):
             return None
     if call.kind == "jotpa":
@@ -432,25 +418,43 @@ def recipients(session: so.Session, submission: Submission) -> list[User]:
                UserRole.role == "applicant").order_by(User.id)))
 
 
+# Who receives a letter, per kind of call: decided ESR applications; every opened Jotpa
+# tender once the procurement is decided.
+ESR_DECIDED = ("ineligible", "approved", "rejected", "in_implementation",
+               "final_report_submitted", "final_report_returned", "closed")
+TENDERS_DECIDED = ("awarded", "not_awarded", "excluded")
+PROCUREMENT_DECIDED = ("decided", "standstill", "contracted", "pilot_delivery",
+                       "final_reporting", "closed")
+
+
+def letters_for(session: so.Session, submission: Submission, *,
+                ranking: CallRanking | None = None) -> list[OutgoingLetter]:
+    """The decision letter of one submission once per recipient, in the recipient's language
+    (written once per language)."""
+    call = submission.call
+    ranking = ranking or build_ranking(session, call)
+    written: dict[str, Letter] = {}
+    out = []
+    for user in recipients(session, submission):
+        if user.locale not in written:
+            written[user.locale] = (
+                procurement_decision_document(session, call, submission, user.locale,
+                                              ranking=ranking)
+                if call.kind == "jotpa" else
+                funding_decision_letter(session, submission, user.locale, ranking=ranking))
+        out.append(OutgoingLetter(user, submission, written[user.locale]))
+    return out
+
+
 def decision_letters(session: so.Session, call: Call) -> list[OutgoingLetter]:
     """Every decided submission's letter, once per recipient in the recipient's language:
-    ESR applications decided (approved, rejected, ineligible); every opened Jotpa tender
-    once the procurement is decided."""
+    ESR applications decided (approved, rejected, ineligible, and on from approved); every
+    opened Jotpa tender once the procurement is decided."""
+    if call.kind == "jotpa" and call.state not in PROCUREMENT_DECIDED:
+        return []
+    states = TENDERS_DECIDED if call.kind == "jotpa" else ESR_DECIDED
     ranking = build_ranking(session, call)
-    if call.kind == "jotpa":
-        if call.state not in ("decided", "standstill", "contracted", "pilot_delivery",
-                              "final_reporting", "closed"):
-            return []
-        states = ("awarded", "not_awarded", "excluded")
-    else:
-        states = ("approved", "rejected", "ineligible", "in_implementation")
-    out = []
-    for submission in session.scalars(sa.select(Submission).where(
-            Submission.call_id == call.id, Submission.state.in_(states)).order_by(Submission.id)):
-        for user in recipients(session, submission):
-            letter = (procurement_decision_document(session, call, submission, user.locale,
-                                                    ranking=ranking)
-                      if call.kind == "jotpa" else
-                      funding_decision_letter(session, submission, user.locale, ranking=ranking))
-            out.append(OutgoingLetter(user, submission, letter))
-    return out
+    return [letter for submission in session.scalars(sa.select(Submission).where(
+                Submission.call_id == call.id, Submission.state.in_(states))
+                .order_by(Submission.id))
+            for letter in letters_for(session, submission, ranking=ranking)]

@@ -1,13 +1,11 @@
-"""Numbers, money and days for people, per locale: 67,34 and 48 000,00 € in Finnish and
+"""Numbers and money for people, per locale: 67,34 and 48 000,00 € in Finnish and
 Swedish (as written in Finland), 67.34 and €48,000.00 in English. Points and money are rounded
 half up to two decimals here (`aggregation.display`), never before."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from .aggregation import display
@@ -35,13 +33,6 @@ def plain(value: Decimal | int | None, locale: str) -> str:
 def euros(amount: Fraction | Decimal | None, locale: str) -> str:
     shown = display(amount)
     return "–" if shown is None else format_currency(shown, "EUR", locale=_babel(locale))
-
-
-def day(value: dt.date, locale: str) -> str:
-    """24.6.2024 in Finnish and Swedish, 24 June 2024 in English."""
-    if locale == "en":
-        return format_date(value, "d MMMM y", locale="en")
-    return f"{value.day}.{value.month}.{value.year}"
 
 
 def percent(share: Decimal, locale: str) -> str:

@@ -67,7 +67,6 @@ def seal_descriptions(ctx: Context) -> None:
         row.submitted_at = ctx.now
         sealed.append({"position": row.position, "framework_version": row.framework_version,
                        "data": row.submitted_data})
-    ctx.session.flush()
     ctx.data["descriptions_sha256"] = content_sha256({"micro_credentials": sealed})
 
 
@@ -95,7 +94,6 @@ def create_pilots(ctx: Context) -> None:
                 ctx.session.add(Report(kind="jotpa", report_type=report_type, submission=tender,
                                        pilot=pilot, state=ReportState.DRAFT.value, data={},
                                        created_at=ctx.now, updated_at=ctx.now))
-    ctx.session.flush()
 
 
 def pilots_ready(ctx: Context) -> WorkflowError | None:
@@ -177,8 +175,7 @@ def stamp_submitted(ctx: Context) -> None:
     report.submitted_at = ctx.now
     report.updated_at = ctx.now
     if report.pilot is not None:
-        # Cohort edits are flushed before they are counted.
-        ctx.session.flush()
+        # Cohort edits were flushed by fire() before the effects: they are counted.
         report.data = {**report.data, "results": pilot_results(ctx.session, report.pilot)}
 
 
@@ -202,6 +199,8 @@ def close_procurement_when_reported(ctx: Context) -> None:
     call = report.submission.call
     if call.state != ProcurementState.FINAL_REPORTING:
         return
+    # The count below reads this report's acceptance from the database; every change of the
+    # report is made by now, so this flush is its one UPDATE.
     ctx.session.flush()
     sub_ctx = Context(session=ctx.session, obj=call, actor=ctx.actor, now=ctx.now, step=ctx.step)
     if final_reports_accepted(sub_ctx) is None:

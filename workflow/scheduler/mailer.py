@@ -77,11 +77,12 @@ def build_message(*, settings: Settings, to_name: str, to_email: str, subject: s
     message["Subject"] = subject
     message["Date"] = format_datetime(date)
     message["Message-ID"] = msg_id
-    message["Content-Language"] = locale
     # RFC 3834: an automatic message; auto-responders should not answer it.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # After the parts are made: making them moves the Content-* headers into the first part.
+    message["Content-Language"] = locale
     return message
 
 

@@ -3,7 +3,9 @@
 `compose()` is called when a message is about to be sent (not when it was computed), so that
 its wording is true then ("today at 16.15" after downtime, not "tomorrow"), and so that what
 happened in between stops it: a submitted draft, a completed review, a signed contract. It
-returns a `Mail` in the recipient's language, or the reason to skip it.
+returns a `Mail` in the recipient's language, or the reason to skip it. The one exception is a
+decision letter: it says what was decided when it was delivered, kept with the message
+(`letters.py`); only its greeting, link and footer are added here.
 """
 from __future__ import annotations
 
@@ -11,21 +13,18 @@ import dataclasses
 import datetime as dt
 import functools
 
-from pathlib import Path
-
-import jinja2
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import Call, EvaluatorAssignment, Milestone, OutboxMessage, Report, Submission
+from models import (Call, EvaluatorAssignment, Milestone, OutboxMessage, Report, Submission,
+                    SubmissionVersion)
 
 from ..i18n import LOCALES, N_, translate
-from ..timeutil import HELSINKI
+from ..letter import Letter, Section, render_letter
+from ..timeutil import HELSINKI, format_day, format_instant
 from .digest import Item, digest_items
 from .reminders import signable_from
-from .words import date_text, day_text, remaining, when
-
-MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
+from .words import day_text, remaining, when
 
 GREETING = N_("Hello %(name)s,")
 FOOTER = N_("This message was sent by hankeflow automatically; replies are not read. "
@@ -81,6 +80,26 @@ FAILED = N_("The message “%(subject)s” to %(recipient)s could not be deliver
             "%(attempts)s attempts: %(error)s")
 OPEN_NOTIFICATIONS = N_("Open the notifications")
 
+RECEIPT_SUBJECT = N_("Receipt: %(object)s in “%(call)s”, version %(version)s")
+RECEIPT_RECEIVED = {
+    "esr": N_("Your organisation's application “%(title)s” to the call “%(call)s” has been "
+              "received."),
+    "jotpa": N_("Your organisation's tender “%(title)s” in the call for tenders “%(call)s” has "
+                "been received. It stays sealed until the tenders are opened."),
+}
+RECEIPT_COUNTS = N_("The last version received before the deadline, %(deadline)s, counts.")
+H_RECEIPT = N_("Receipt")
+# The receipt page's labels (templates/applicant/receipt.html), in the same words.
+RECEIVED, FINNISH_TIME = N_("Received"), N_("Finnish time")
+NUMBER, VERSION, SUBMITTED_BY = N_("Submission number"), N_("Version"), N_("Submitted by")
+H_ATTACHMENTS = N_("Attachments")
+OPEN_RECEIPT = N_("Open the receipt")
+
+DECISION_DELIVERED = N_("This message delivers the decision on %(object)s of your "
+                        "organisation. The decision follows; you can also open and print it in "
+                        "hankeflow.")
+OPEN_DECISION = N_("Open the decision")
+
 DIGEST_SUBJECT = N_("hankeflow daily digest %(date)s")
 DIGEST_UPCOMING = N_("Closing or falling due in the next 14 days")
 DIGEST_OVERDUE = N_("Overdue")
@@ -105,41 +124,23 @@ DIGEST_LINES = {
 
 
 @dataclasses.dataclass
-class Section:
-    heading: str
-    lines: list[tuple[str, str]]    # (text, link)
-    empty: str = ""
-    more: str = ""
+class Mail(Letter):
+    """A letter to one person: greeted, with paragraphs before the sections, a link to act on
+    and the footer."""
 
-
-@dataclasses.dataclass
-class Mail:
-    locale: str
-    subject: str
-    greeting: str
-    paragraphs: list[str]
-    link: str
-    link_label: str
-    footer: str
-    sections: list[Section] = dataclasses.field(default_factory=list)
+    greeting: str = ""
+    paragraphs: list[str] = dataclasses.field(default_factory=list)
+    link: str = ""
+    link_label: str = ""
+    footer: str = ""
 
     def render(self) -> tuple[str, str]:
         """(plain text, HTML) from templates/mail/."""
-        context = dataclasses.asdict(self)
-        return (_templates().get_template("message.txt").render(context),
-                _templates().get_template("message.html").render(context))
+        return render_letter("message.txt", self), render_letter("message.html", self)
 
 
 class Skip(Exception):
     """The message is no longer worth sending; the text is the recorded reason."""
-
-
-@functools.lru_cache(maxsize=1)
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(MAIL_TEMPLATES)),
-        autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
 def preload(session: so.Session, rows: list[OutboxMessage]) -> list[object]:
@@ -328,13 +329,58 @@ def _failed(session, row, recipient, mail, now, t) -> None:
     mail.link, mail.link_label = "/notifications", t(OPEN_NOTIFICATIONS)
 
 
+def _receipt(session, row, recipient, mail, now, t) -> None:
+    submission = session.get(Submission, row.object_id)
+    version = session.scalar(sa.select(SubmissionVersion).where(
+        SubmissionVersion.submission_id == row.object_id,
+        SubmissionVersion.number == row.data["version"]))
+    if submission is None or version is None:
+        raise Skip("the submission is gone")
+    if recipient.organisation_id != submission.organisation_id:  # a sealed tender's title
+        raise Skip("recipient no longer in the organisation")
+    call, obj = submission.call, _object_name(submission.kind, submission.id, t)
+    mail.subject = t(RECEIPT_SUBJECT, object=obj, call=call.title, version=version.number)
+    mail.paragraphs = [t(RECEIPT_RECEIVED[submission.kind], call=call.title,
+                         title=str(version.content.get("title") or obj)),
+                       t(RECEIPT_COUNTS, deadline=call.deadline)]
+    received = format_instant(version.received_at, mail.locale, seconds=True)
+    mail.sections = [Section.of(t(H_RECEIPT), [
+        f"{label}: {value}" for label, value in (
+            (t(RECEIVED), f"{received} ({t(FINNISH_TIME)})"), (t(NUMBER), submission.id),
+            (t(VERSION), version.number), ("SHA-256", version.sha256),
+            (t(SUBMITTED_BY), recipient.name))])]
+    if version.attachments:
+        mail.sections.append(Section.of(t(H_ATTACHMENTS), [
+            f"{a['filename']}, SHA-256: {a['sha256']}" for a in version.attachments]))
+    mail.link = f"/applicant/submissions/{submission.id}/versions/{version.number}/receipt"
+    mail.link_label = t(OPEN_RECEIPT)
+
+
+def _decision(session, row, recipient, mail, now, t) -> None:
+    """A decision letter as it was written when the decision was delivered (scheduler.letters)."""
+    submission = session.get(Submission, row.object_id)
+    if submission is None:
+        raise Skip("the submission is gone")
+    if recipient.organisation_id != submission.organisation_id or not recipient.has_role("applicant"):
+        raise Skip("recipient no longer an applicant of the organisation")
+    letter = Letter.from_json(row.data["letter"])
+    if letter.locale != mail.locale:  # the reader changed language since: keep to the letter's
+        t = functools.partial(translate, locale=letter.locale)
+        mail.locale, mail.greeting, mail.footer = (letter.locale, t(GREETING, name=recipient.name),
+                                                   t(FOOTER))
+    mail.subject, mail.sections = letter.subject, letter.sections
+    mail.paragraphs = [t(DECISION_DELIVERED, object=_object_name(submission.kind, submission.id, t))]
+    mail.link = f"/evaluation/submissions/{submission.id}/decision"
+    mail.link_label = t(OPEN_DECISION)
+
+
 def _digest(session, row, recipient, mail, now, t) -> None:
     if not recipient.has_role("admin"):
         raise Skip("recipient no longer an administrator")
     if now >= row.deadline + dt.timedelta(days=1):
         raise Skip("superseded by a newer digest")
     digest = digest_items(session, now)
-    mail.subject = t(DIGEST_SUBJECT, date=date_text(now.astimezone(HELSINKI).date(), mail.locale))
+    mail.subject = t(DIGEST_SUBJECT, date=format_day(now.astimezone(HELSINKI).date(), mail.locale))
     mail.sections = [
         _section(t(DIGEST_UPCOMING), digest.upcoming, digest.more.get("upcoming", False),
                  t(DIGEST_NOTHING_UPCOMING), now, mail.locale, t),
@@ -379,4 +425,7 @@ COMPOSERS = {
     "contract_signature": _standstill,
     "delivery_failed": _failed,
     "digest": _digest,
+    "submission_receipt": _receipt,
+    "funding_decision": _decision,
+    "procurement_decision": _decision,
 }

@@ -19,7 +19,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -185,12 +186,24 @@ def _retry_or_fail(session: so.Session, row: OutboxMessage, now: dt.datetime, re
 
 def notify_failure(session: so.Session, failed: OutboxMessage, now: dt.datetime) -> None:
     """Every administrator gets a notice (in the app, and by mail) of a message that failed."""
-    insert_ignoring_duplicates(session, OutboxMessage, [dict(
-        recipient_id=admin_id, kind="delivery_failed", object_type="outbox",
-        object_id=failed.id, deadline=failed.due_at, offset_name="failed", due_at=now,
-        status="pending", reason="", attempts=0, next_attempt_at=now, subject="",
-        body_text="", body_html="", link="", created_at=now)
-        for admin_id in active_admin_ids(session)])
+    enqueue(session, dict.fromkeys(active_admin_ids(session)), kind="delivery_failed",
+            object_type="outbox", object_id=failed.id, about=failed.due_at, name="failed",
+            now=now)
+
+
+def enqueue(session: so.Session, recipients: Mapping[int, dict[str, Any] | None], *, kind: str,
+            object_type: str, object_id: int, about: dt.datetime, name: str,
+            now: dt.datetime) -> int:
+    """Write a message of `kind` about an object to each recipient (user id → the message's
+    `data`), due at once, in the caller's transaction. A message is its unique key (recipient,
+    kind, object, the instant it is `about`, `name`): one already in the outbox is not written
+    again. Returns how many were written."""
+    return insert_ignoring_duplicates(session, OutboxMessage, [dict(
+        recipient_id=recipient_id, kind=kind, object_type=object_type, object_id=object_id,
+        deadline=about, offset_name=name, due_at=now, status="pending", reason="", attempts=0,
+        next_attempt_at=now, subject="", body_text="", body_html="", link="", data=data,
+        created_at=now)
+        for recipient_id, data in recipients.items()])
 
 
 def deliver(units: Units, transport: Transport, settings: Settings, *,

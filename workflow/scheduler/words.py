@@ -7,7 +7,7 @@ import datetime as dt
 from babel.dates import format_date, format_timedelta
 
 from ..i18n import N_, translate
-from ..timeutil import helsinki
+from ..timeutil import format_day, helsinki
 
 TODAY = N_("today at %(time)s")
 TOMORROW = N_("tomorrow at %(time)s")
@@ -19,13 +19,6 @@ def clock_time(instant: dt.datetime) -> str:
     """16.15: the Finnish way, also in Swedish and English texts written in Finland."""
     local = helsinki(instant)
     return f"{local.hour}.{local.minute:02d}"
-
-
-def date_text(day: dt.date, locale: str) -> str:
-    """3.6.2024 in Finnish and Swedish, 3 June 2024 in English."""
-    if locale == "en":
-        return format_date(day, "d MMMM y", locale="en")
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 def when(instant: dt.datetime, now: dt.datetime, locale: str) -> str:
@@ -41,7 +34,7 @@ def when(instant: dt.datetime, now: dt.datetime, locale: str) -> str:
     if distance == -1:
         return translate(YESTERDAY, locale, time=time)
     return translate(ON_DAY, locale, weekday=format_date(day, "EEEE", locale=locale),
-                     date=date_text(day, locale), time=time)
+                     date=format_day(day, locale), time=time)
 
 
 def remaining(instant: dt.datetime, now: dt.datetime, locale: str) -> str:
@@ -52,4 +45,4 @@ def remaining(instant: dt.datetime, now: dt.datetime, locale: str) -> str:
 
 def day_text(day: dt.date, locale: str) -> str:
     """A date with its weekday: maanantaina 24.6.2024 / måndag 24.6.2024 / Monday 24 June 2024."""
-    return f"{format_date(day, 'EEEE', locale=locale)} {date_text(day, locale)}"
+    return f"{format_date(day, 'EEEE', locale=locale)} {format_day(day, locale)}"

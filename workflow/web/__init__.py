@@ -1,8 +1,8 @@
 """The web layer: extensions, security headers, error pages, languages and the blueprints.
 
 Blueprints: public (calls anyone may read), auth (sign-in, password, language), transitions
-(the generic "fire a trigger" forms), applicant, evaluator; and, when their packages exist,
-admin (workflow/web/admin/) and api (workflow/web/api/), each exposing `bp`.
+(the generic "fire a trigger" forms), applicant, evaluator, attachments (downloads); and, when
+their packages exist, admin (workflow/web/admin/) and api (workflow/web/api/), each exposing `bp`.
 See workflow/web/README.md.
 """
 from __future__ import annotations
@@ -21,8 +21,10 @@ OPTIONAL_BLUEPRINTS = ("admin", "api")
 
 
 def register(app: Flask) -> None:
-    from . import errors, identity, locale, security  # noqa: F401  (identity: the user loader)
+    from . import (attachments, errors, identity,  # noqa: F401  (identity: the user loader)
+                   locale, security)
 
+    attachments.init_app(app)  # before CSRF: the upload views' size limit applies to its read
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -39,7 +41,7 @@ def register(app: Flask) -> None:
 
     from . import applicant, auth, evaluator, public, transitions
 
-    for module in (public, auth, transitions, applicant, evaluator):
+    for module in (public, auth, transitions, applicant, evaluator, attachments):
         app.register_blueprint(module.bp)
     app.register_blueprint(importlib.import_module(f"{__name__}.calendar").bp)  # iCalendar feeds
     app.register_blueprint(importlib.import_module(f"{__name__}.questions").bp)  # tender questions

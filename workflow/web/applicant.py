@@ -2,7 +2,8 @@
 with a receipt, withdrawing and answering completion requests.
 
 Submitting, withdrawing and completing are workflow steps: their forms live in
-transitions.py. Editing the working copy is `workflow.submissions.update_content`.
+transitions.py. Editing the working copy is `workflow.submissions.update_content`, and its
+attachments `workflow.attachments` (downloads: attachments.py).
 """
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from models import Call, Submission, SubmissionVersion, User
 
 from .. import clock
 from ..app import db
+from ..attachments import add_attachment, limits_text, remove_attachment, working_attachments
 from ..content import missing_fields
 from ..engine import available_steps
 from ..errors import WorkflowError
 from ..guards import deadline_refusal
 from ..permissions import can_edit_content, is_own_organisation
 from ..submissions import create_draft, update_content
+from .attachments import accepts_upload, upload_store
 from .helpers import (ErrorSummary, field_label, latest_history_comment, load_call_or_404,
                       load_submission_or_404, parse_version, role_required)
 from .identity import actor
@@ -86,44 +89,76 @@ def submission(submission_id: int) -> str:
         "applicant/submission.html", submission=submission, call=submission.call,
         steps=available_steps(user, submission, db()), versions=versions,
         can_edit=can_edit_content(user, submission), timeline=timeline(submission, user),
-        completion_request=completion_request)
+        completion_request=completion_request,
+        attachments=working_attachments(db(), submission))
 
 
 @bp.route("/submissions/<int:submission_id>/edit", methods=["GET", "POST"])
 @applicants_only
+@accepts_upload
 def edit(submission_id: int) -> Response | str | tuple:
+    """The working copy: the call's fields and the attachments, in one multipart form, so
+    that adding or removing a file also saves what was typed (nothing is lost)."""
     user, submission = _own_submission(submission_id)
     call = submission.call
     if request.method == "GET":
         if not can_edit_content(user, submission):
             return _not_editable(submission)
-        return render_template("applicant/edit.html", submission=submission, call=call,
-                               values=submission.content, errors=ErrorSummary())
+        return _edit_page(submission, submission.content, ErrorSummary())
 
     values = {f["name"]: request.form.get(f["name"], "") for f in call.form_fields}
     labels = {f["name"]: field_label(f) for f in call.form_fields}
+    remove = request.form.get("remove", "")
+    upload = request.files.get("file")
+    step = "content"
     try:
         update_content(db(), user, submission, values, version=parse_version(request.form))
+        removed = (remove_attachment(db(), user, submission, _attachment_id(remove))
+                   if remove else None)
+        step = "file"
+        added = (add_attachment(db(), user, submission, upload.filename, upload.stream,
+                                store=upload_store())
+                 if upload is not None and upload.filename else None)
     except WorkflowError as err:
         db().rollback()
         if err.code in ("deadline_passed", "invalid_transition", "not_allowed"):
             return _not_editable(submission, err)
-        errors = ErrorSummary.from_error(err, labels)
-        return render_template("applicant/edit.html", submission=submission, call=call,
-                               values=values, errors=errors), errors.status
+        if step == "file":
+            errors = ErrorSummary(status=err.http_status)
+            errors.add("file", err.message(current_locale()), _("File"))
+        else:
+            errors = ErrorSummary.from_error(err, labels)
+        return _edit_page(submission, values, errors), errors.status
     db().commit()
-    if request.form.get("action") != "continue":
-        flash(_("The draft has been saved."), "success")
-        return redirect(url_for("applicant.edit", submission_id=submission.id))
+    if removed is not None:
+        flash(_("The file %(name)s has been removed.", name=removed.filename), "success")
+    if added is not None:
+        flash(_("The file %(name)s has been attached.", name=added.filename), "success")
+    if remove or request.form.get("action") != "continue":
+        if removed is None:
+            flash(_("The draft has been saved."), "success")
+        anchor = "attachments" if (removed or added) else None
+        return redirect(url_for("applicant.edit", submission_id=submission.id, _anchor=anchor))
     missing = missing_fields(call.form_fields, submission.content)
     if missing:
         errors = ErrorSummary(message=_("The draft has been saved, but these required fields are empty."))
         for name in missing:
             errors.add(name, _("Required."), labels.get(name, name))
-        return render_template("applicant/edit.html", submission=submission, call=call,
-                               values=values, errors=errors), 422
+        return _edit_page(submission, values, errors), 422
     return redirect(url_for("transitions.submission", submission_id=submission.id,
                             trigger="submit"))
+
+
+def _edit_page(submission: Submission, values: dict, errors: ErrorSummary) -> str:
+    return render_template("applicant/edit.html", submission=submission, call=submission.call,
+                           values=values, errors=errors,
+                           attachments=working_attachments(db(), submission),
+                           limits=limits_text())
+
+
+def _attachment_id(raw: str) -> int:
+    """A posted attachment id; anything else names no attachment (refused as not found)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
 
 
 def _not_editable(submission: Submission, err: WorkflowError | None = None) -> tuple[str, int]:

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..app import db
+from ..config import MAX_ATTACHMENT_BYTES, MEGABYTE
 from ..errors import WorkflowError
 from .locale import current_locale
 
@@ -25,7 +26,9 @@ def _messages() -> dict[int, tuple[str, str]]:
         404: (_("Page not found"), _("There is no such page, or you do not have access to it.")),
         405: (_("Not possible"), _("This address does not accept that kind of request.")),
         409: (_("Not possible now"), _("This cannot be done in the current state.")),
-        413: (_("Too large"), _("What you sent is too large.")),
+        413: (_("Too large"),
+              _("What you sent is too large. A file may be at most %(megabytes)s MB.",
+                megabytes=MAX_ATTACHMENT_BYTES // MEGABYTE)),
         422: (_("Check the information"), _("Some of the information is missing or invalid.")),
         429: (_("Too many attempts"), _("Too many attempts. Wait a moment and try again.")),
         500: (_("Something went wrong"), _("Something went wrong on our side. Try again later.")),

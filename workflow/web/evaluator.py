@@ -24,7 +24,7 @@ from ..evaluation.queries import criteria_of, scored_criteria
 from ..evaluation.reviews import review_view, save_scores
 from ..engine import available_steps
 from ..errors import WorkflowError
-from ..permissions import can_read_content
+from ..submissions import readable_copy
 from .helpers import ErrorSummary, load_assignment_or_404, role_required
 from .identity import actor
 from .locale import current_locale
@@ -52,14 +52,14 @@ def _page(assignment: EvaluatorAssignment, errors: ErrorSummary, status: int = 2
     user = actor()
     assert user is not None
     submission: Submission = assignment.submission
-    # The content only after declaring no conflict (can_read_content asks exactly that).
-    show_content = assignment.conflict is False and can_read_content(user, submission)
-    steps = available_steps(user, submission, db()) if show_content else []
-    review = review_view(db(), user, assignment) if show_content else None
+    # The content only after declaring no conflict (can_read_content asks exactly that),
+    # and only as received: the version that counts.
+    copy = readable_copy(db(), user, submission) if assignment.conflict is False else None
+    steps = available_steps(user, submission, db()) if copy else []
+    review = review_view(db(), user, assignment) if copy else None
     return render_template("evaluator/assignment.html", assignment=assignment,
-                           submission=submission, call=submission.call,
-                           show_content=show_content, steps=steps, errors=errors,
-                           review=review, form=form or {}), status
+                           submission=submission, call=submission.call, copy=copy,
+                           steps=steps, errors=errors, review=review, form=form or {}), status
 
 
 @bp.get("/assignments/<int:assignment_id>")

@@ -106,13 +106,15 @@ signed_in = role_required()
 @dataclass
 class ErrorSummary:
     """What the error summary at the top of a form shows: a message, and per field a message
-    that links to the field (`#field-<name>`). Render with the `error_summary` macro of
-    templates/shared/forms.html; fields ask `errors.for_field(name)`."""
+    that links to the field (`#field-<name>`, or `links[name]` when the field is on another
+    page). Render with the `error_summary` macro of templates/shared/forms.html; fields ask
+    `errors.for_field(name)`."""
 
     message: str = ""
     fields: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     status: int = 422
+    links: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.message or self.fields)
@@ -181,7 +183,18 @@ def fire_from_form(obj: Call | Submission, user: User | None,
         labels = {"comment": _("Comment")}
         if step:
             labels.update({inp.name: translate(inp.label, current_locale()) for inp in step.inputs})
+        if isinstance(obj, Submission):  # "fill in the required fields first": the form's
+            labels.update({f["name"]: field_label(f) for f in obj.call.form_fields})
         return None, ErrorSummary.from_error(err, labels)
+
+
+def link_to_form(errors: ErrorSummary, submission: Submission) -> None:
+    """The content's fields are edited on the edit page, not on the page that submits: each
+    of them in the error summary links to its field there."""
+    for name in errors.fields:
+        if any(f["name"] == name for f in submission.call.form_fields):
+            errors.links.setdefault(name, url_for("applicant.edit", submission_id=submission.id,
+                                                  _anchor=f"field-{name}"))
 
 
 def label(msg: Msg | str) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from babel.numbers import format_decimal
+from babel.units import format_unit
 from flask import Flask, request
 from flask_babel import get_locale, ngettext
 
@@ -55,6 +56,21 @@ def format_money(amount: Decimal | str | None, locale: str | None = None) -> str
     return f"{format_decimal(value, format='#,##0.00', locale=locale or current_locale())} €"
 
 
+def format_size(size: int, locale: str | None = None) -> str:
+    """A file size the locale's way: fi "1,2 Mt", sv "1,2 MB", en "230 kB" (2**10 steps)."""
+    locale = locale or current_locale()
+    if size >= 2**20:
+        return format_unit(size / 2**20, "digital-megabyte", length="short", format="#,##0.0",
+                           locale=locale)
+    return format_unit(max(1, round(size / 2**10)), "digital-kilobyte", length="short",
+                       locale=locale)
+
+
+def format_bytes(size: int, locale: str | None = None) -> str:
+    """An exact byte count with the locale's digit grouping: fi "1 234 567"."""
+    return format_decimal(size, locale=locale or current_locale())
+
+
 def format_time_left(deadline: dt.datetime, now: dt.datetime) -> str:
     """How long is left, in the two largest units: "2 days 7 hours", "45 minutes"."""
     seconds = int((deadline - now).total_seconds())
@@ -79,6 +95,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_instant, "instant")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_size, "filesize")
+    app.add_template_filter(format_bytes, "bytes")
     app.add_template_global(format_time_left, "time_left")
     app.add_template_global(current_locale, "current_locale")
     app.add_template_global(LOCALE_NAMES, "LOCALE_NAMES")

@@ -28,6 +28,8 @@ EVENT_LABELS: dict[str, Msg] = {
     "declare_conflict": N_("Declared a conflict of interest"),
     "complete_review": N_("Review completed"),
     "publish_answer": N_("Answer to a question published"),  # workflow/questions.py
+    "add_attachment": N_("File attached"),  # workflow/attachments.py
+    "remove_attachment": N_("File removed"),
 }
 # What only the funding authority and evaluators see.
 INTERNAL_EVENTS = {"assign_evaluator", "declare_no_conflict", "declare_conflict",

@@ -20,10 +20,11 @@ from models import Call, Submission
 from ..app import db
 from ..definitions import workflow_for
 from ..engine import available_steps
-from ..permissions import can_read_content
-from .helpers import (ErrorSummary, fire_from_form, label, load_call_or_404,
+from ..submissions import readable_copy
+from .helpers import (ErrorSummary, fire_from_form, label, link_to_form, load_call_or_404,
                       load_submission_or_404, object_page, return_to, signed_in, step_of)
 from .identity import actor
+from .pilots.descriptions import link_to_descriptions
 
 bp = Blueprint("transitions", __name__)
 
@@ -43,10 +44,14 @@ def _render(obj: Call | Submission, trigger: str, errors: ErrorSummary, status: 
         # Offered nowhere now; say why instead of showing a form the engine would refuse.
         errors = ErrorSummary(message=_("This step is not possible now."), status=409)
         status = 409
-    show_content = isinstance(obj, Submission) and can_read_content(user, obj)
+    copy = readable_copy(db(), user, obj) if isinstance(obj, Submission) else None
+    if isinstance(obj, Submission):  # the content is edited on pages of its own
+        link_to_form(errors, obj)
+        if obj.kind == "jotpa":
+            link_to_descriptions(errors, obj)
     back = return_to(request.values, object_page(obj, user))
     return render_template("shared/transition.html", obj=obj, step=step, errors=errors,
-                           form=request.form, show_content=show_content, back=back,
+                           form=request.form, copy=copy, back=back,
                            is_call=isinstance(obj, Call)), status
 
 
@@ -69,6 +74,15 @@ def _fire(obj: Call | Submission) -> Response | tuple:
 def _step_label(obj: Call | Submission, trigger: str) -> str:
     """The label of a trigger (the object has moved on, so look it up by trigger only)."""
     return next(s.label for s in workflow_for(obj).steps if s.trigger == trigger)
+
+
+@bp.get("/submissions/<int:submission_id>")
+@signed_in
+def submission_page_for_user(submission_id: int) -> Response:
+    """Links in mails name the submission, not the role: each reader lands on the page where
+    they work with it (their own organisation's, their assignment, the administrator's)."""
+    user = actor()
+    return redirect(object_page(load_submission_or_404(submission_id, user), user))
 
 
 @bp.route("/submissions/<int:submission_id>/transition", methods=["GET", "POST"])

@@ -24,8 +24,10 @@ from ...assignments import ASSIGNABLE, assign_evaluator
 from ...definitions import WORKFLOWS
 from ...engine import available_steps
 from ...errors import WorkflowError
+from ...evaluation.queries import counted_versions
 from ...i18n import N_, translate
-from ...permissions import can_read_content, is_sealed
+from ...permissions import is_sealed
+from ...submissions import readable_copy
 from ..helpers import ErrorSummary, label, load_submission_or_404
 from ..identity import MAX_ID, actor
 from ..locale import current_locale
@@ -145,10 +147,10 @@ def submissions():
         _filtered(base, f).options(so.contains_eager(Submission.organisation))
         .order_by(Submission.id.desc()).offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     rows = []
+    received = counted_versions(db(), [s.id for s in page])  # titles as received, not drafts
     for s in page:
-        readable = can_read_content(user, s)
-        title = str(s.content.get("title") or "") if readable else ""
-        rows.append(Row(s, readable, title))
+        copy = readable_copy(db(), user, s, versions=received)
+        rows.append(Row(s, copy is not None, str(copy.content.get("title") or "") if copy else ""))
     calls = db().execute(sa.select(Call.id, Call.title, Call.kind)
                          .order_by(Call.deadline.desc(), Call.id)).all()
     status = errors.status if errors else 200
@@ -175,7 +177,7 @@ def _evaluators() -> list[User]:
 def _submission_page(submission: Submission, errors: ErrorSummary | None = None,
                      form: Any = None, status: int = 200):
     user = actor()
-    readable = can_read_content(user, submission)
+    copy = readable_copy(db(), user, submission)
     versions = db().scalars(sa.select(SubmissionVersion)
                             .where(SubmissionVersion.submission_id == submission.id)
                             .order_by(SubmissionVersion.number.desc())).all()
@@ -183,7 +185,7 @@ def _submission_page(submission: Submission, errors: ErrorSummary | None = None,
     assignments = sorted(submission.assignments, key=lambda a: a.assigned_at)
     return render_template(
         "admin/submission.html", submission=submission, call=submission.call,
-        readable=readable, title=str(submission.content.get("title") or "") if readable else "",
+        copy=copy, title=str(copy.content.get("title") or "") if copy else "",
         versions=versions, assignments=assignments, assignable=assignable,
         evaluators=_evaluators() if assignable else [],
         steps=available_steps(user, submission, db()), blocked=blocked_steps(user, submission),

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 
+from ...config import MAX_ATTACHMENT_BYTES, MEGABYTE
 from ...errors import WorkflowError
 from ...i18n import N_, Msg, translate
 from .blueprint import PREFIX, bp
@@ -87,7 +88,8 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
     404: ("not_found", NOT_FOUND),
     405: ("method_not_allowed", N_("This address does not accept this method.")),
     409: ("conflict", N_("Someone else changed this in the meantime. Reload it and try again.")),
-    413: ("payload_too_large", N_("The request body is too large.")),
+    413: ("payload_too_large", N_("The request body is too large: a JSON body may be at most "
+                                  "1 MB, a file %(megabytes)s MB.")),
     415: ("unsupported_media_type", N_("Send the body as JSON (Content-Type: application/json).")),
     429: ("too_many_requests", N_("Too many requests. Wait a moment and try again.")),
 }
@@ -126,7 +128,8 @@ def handle_http_error(err: HTTPException) -> Response:
     headers = {}
     if isinstance(err, MethodNotAllowed) and err.valid_methods:
         headers["Allow"] = ", ".join(sorted(err.valid_methods))
-    return error_response(status, code, message, headers=headers)
+    params = {"megabytes": MAX_ATTACHMENT_BYTES // MEGABYTE} if status == 413 else {}
+    return error_response(status, code, message, headers=headers, **params)
 
 
 def handle_unexpected(err: BaseException) -> Response:

@@ -325,7 +325,8 @@ def _labels(field: Field, value: Any) -> dict[str, str]:
 
 def _name(field: Field, value: Any) -> str:
     text = _text(field, value)
-    if not text.isidentifier() or not text.isascii():
+    # Not starting with "_": receipts hash "_attachments" beside the fields.
+    if not text.isidentifier() or not text.isascii() or text.startswith("_"):
         raise _Invalid(INVALID)
     return text
 
@@ -395,7 +396,7 @@ SCHEMAS = {
     "labels": lambda f: {"type": "object", "required": ["fi"], "additionalProperties": False,
                          "properties": {lc: {"type": "string", "maxLength": 300}
                                         for lc in LOCALES}},
-    "name": lambda f: {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+    "name": lambda f: {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$",
                        "maxLength": f.max_length},
 }
 
@@ -408,10 +409,12 @@ class Param:
     kind: str  # integer | choice
     description: str
     choices: tuple[str, ...] = ()
+    maximum: int = MAX_ID  # integers
+    refusal: str = EXPECTED_INTEGER  # the message for a value out of range
 
     def schema(self) -> dict[str, Any]:
         if self.kind == "integer":
-            return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+            return {"type": "integer", "minimum": 1, "maximum": self.maximum}
         return {"type": "string", "enum": list(self.choices)}
 
 
@@ -428,8 +431,8 @@ def query(params: tuple[Param, ...]) -> dict[str, Any]:
         raw = request.args.get(name, "")
         if param.kind == "integer":
             if not (raw.isascii() and raw.isdigit() and len(raw) <= 10
-                    and 1 <= int(raw) <= MAX_ID):
-                errors[name] = EXPECTED_INTEGER
+                    and 1 <= int(raw) <= param.maximum):
+                errors[name] = param.refusal
                 continue
             out[name] = int(raw)
         elif raw in param.choices:

@@ -139,7 +139,12 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object", "required": ["received_at", "sha256"], "additionalProperties": False,
         "description": "The receipt of the submitted version that counts: the server's instant "
                        "of receipt and the SHA-256 of the content as received (canonical JSON: "
-                       "sorted keys, no whitespace, UTF-8).",
+                       "sorted keys, no whitespace, UTF-8). When that version had attachments, "
+                       "the hashed object is the content plus the key \"_attachments\": a list "
+                       "of {\"filename\", \"media_type\", \"size\", \"sha256\"} per file "
+                       "in upload order (the attachments as they were when submitted); without "
+                       "attachments it is exactly the content. Form fields never start with "
+                       "\"_\".",
         "properties": {"received_at": INSTANT,
                        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
     },
@@ -149,9 +154,11 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
                      "sealed", "created_at", "updated_at", "receipt", "completion_due_at",
                      "granted_amount"],
         "description": "An ESR application (kind esr) or a Jotpa tender (kind jotpa). `content` "
-                       "is present only for those who may read it: the own organisation, and "
-                       "after a tender's opening administrators and evaluators who declared no "
-                       "conflict of interest. While `sealed`, nobody else reads a tender.",
+                       "and `attachments` (the working copy's files; their names are content "
+                       "too) are present only for those who may read it: the own "
+                       "organisation, and after a tender's opening administrators and "
+                       "evaluators who declared no conflict of interest. While `sealed`, "
+                       "nobody else reads a tender.",
         "properties": {
             "id": ID_SCHEMA, "kind": {"type": "string", "enum": ["esr", "jotpa"]},
             "call_id": ID_SCHEMA, "state": STATE, "state_label": {"type": "string"},
@@ -161,6 +168,7 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "completion_due_at": nullable(INSTANT), "granted_amount": nullable(MONEY),
             "content": {"type": "object",
                         "additionalProperties": {"type": ["string", "number"]}},
+            "attachments": {"type": "array", "items": ref("Attachment")},
         },
     },
     "Transition": {
@@ -199,6 +207,15 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
 def list_of(name: str) -> dict[str, Any]:
     return {"type": "object", "required": ["items"], "additionalProperties": False,
             "properties": {"items": {"type": "array", "items": ref(name)}}}
+
+
+def page_of(name: str) -> dict[str, Any]:
+    """A list served a page at a time: `next` is the path of the following page, or null."""
+    return {"type": "object", "required": ["items", "next"], "additionalProperties": False,
+            "properties": {"items": {"type": "array", "items": ref(name)},
+                           "next": {"type": ["string", "null"],
+                                    "description": "The following page (a path with its "
+                                                   "query), null on the last page."}}}
 
 
 ERROR_RESPONSES = {
@@ -410,9 +427,10 @@ def build_document() -> dict[str, Any]:
         "/submissions": {"get": _operation(
             "listSubmissions", "submissions", "Submissions the caller may see",
             {**_ok(200, "The own organisation's, those assigned to the caller as evaluator, "
-                        "every one for administrators.", list_of("Submission")),
+                        "every one for administrators.", page_of("Submission")),
              **_errors(401, 404, 422)},
-            description="A call_id the caller may not see is 404.",
+            description="A call_id the caller may not see is 404. In order of id, a page at "
+                        "a time: follow `next` until it is null.",
             parameters=_query(SUBMISSION_PARAMS))},
         "/submissions/{id}": {
             "parameters": [PATH_ID],

@@ -11,12 +11,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from models import AuditEntry, Call, InfoEvent, Organisation, Submission, User
+import sqlalchemy.orm as so
+
+from models import (Attachment, AuditEntry, Call, InfoEvent, Organisation, Submission,
+                    SubmissionVersion, User)
 
 from ...definitions import workflow_for
 from ...i18n import translate
-from ...permissions import can_read_content, is_sealed
+from ...permissions import is_sealed
 from ...spec import Step
+from ...submissions import readable_copy
 from ...timeutil import helsinki
 
 
@@ -71,9 +75,11 @@ def receipt_json(submission: Submission) -> dict[str, Any] | None:
     return {"received_at": instant(submission.submitted_at), "sha256": submission.content_sha256}
 
 
-def submission_json(submission: Submission, actor: User | None, locale: str) -> dict[str, Any]:
-    """`content` only for those who may read it: a sealed tender's content reaches nobody but its
-    own organisation, administrators included; they see that it exists and its state."""
+def submission_json(submission: Submission, actor: User | None, locale: str, *,
+                    versions: dict[int, SubmissionVersion] | None = None) -> dict[str, Any]:
+    """`content` and `attachments` only for those who may read it: a sealed tender's content
+    reaches nobody but its own organisation, administrators included; they see that it exists
+    and its state."""
     out: dict[str, Any] = {
         "id": submission.id, "kind": submission.kind, "call_id": submission.call_id,
         "state": submission.state,
@@ -86,9 +92,24 @@ def submission_json(submission: Submission, actor: User | None, locale: str) -> 
         "completion_due_at": instant(submission.completion_due_at),
         "granted_amount": money(submission.granted_amount),
     }
-    if can_read_content(actor, submission):
-        out["content"] = submission.content
+    copy = readable_copy(so.object_session(submission), actor, submission, versions=versions)
+    if copy is not None:
+        # The own organisation: its working copy; others: the version received last.
+        # File names are content too.
+        out["content"] = copy.content
+        files = {a.id: a for a in submission.attachments}  # every file, loaded with it
+        out["attachments"] = [attachment_json(files[entry["id"]], working_copy=copy.working_copy)
+                              for entry in copy.attachments if entry["id"] in files]
     return out
+
+
+def attachment_json(attachment: Attachment, *, working_copy: bool = True) -> dict[str, Any]:
+    """`working_copy`: shown to the own organisation, which alone learns when a file was taken
+    out of its working copy."""
+    return {"id": attachment.id, "filename": attachment.filename,
+            "media_type": attachment.media_type, "size": attachment.size,
+            "sha256": attachment.sha256, "uploaded_at": instant(attachment.uploaded_at),
+            "removed_at": instant(attachment.removed_at) if working_copy else None}
 
 
 def organisation_json(organisation: Organisation) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
     POST  /calls/{id}/submissions   a draft for the caller's organisation (create_draft)
     GET   /submissions              what the caller may see: the own organisation's, those
-                                    assigned to the caller as evaluator, all for administrators
+                                    assigned to the caller as evaluator, all for administrators;
+                                    by id, a page at a time (`limit`, `next`)
     GET   /submissions/{id}
     PATCH /submissions/{id}         the own organisation's working copy (update_content)
 
@@ -12,13 +13,16 @@ Content goes out only to those who may read it (workflow.permissions.can_read_co
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, url_for
+import sqlalchemy.orm as so
+from flask import Response, request, url_for
 
 from models import EvaluatorAssignment, Submission, User
 from models.states import SUBMISSION_STATES
 
 from ...app import db
 from ...errors import not_allowed
+from ...i18n import N_
+from ...evaluation.queries import counted_versions
 from ...permissions import can_view_submission, is_admin, is_own_organisation
 from ...submissions import create_draft, update_content
 from .auth import require_actor
@@ -47,9 +51,14 @@ SUBMISSION_PATCH = Body("SubmissionPatch", (
     VERSION,
 ), "Changes to the working copy; a submitted version stays on record as it was received.")
 
+PAGE_SIZE, MAX_PAGE_SIZE = 100, 500
 LIST_PARAMS = (
     Param("call_id", "integer", "Only the submissions of this call."),
     Param("state", "choice", "Only submissions in this state.", ALL_SUBMISSION_STATES),
+    Param("limit", "integer", f"At most this many items (default {PAGE_SIZE}).",
+          maximum=MAX_PAGE_SIZE, refusal=N_("Expected a whole number from 1 to 500.")),
+    Param("after", "integer", "Only submissions with a greater id: follow `next` rather than "
+                              "building it."),
 )
 
 
@@ -82,10 +91,15 @@ def post_submission(call_id: int) -> Response:
 @bp.get("/submissions")
 def list_submissions() -> Response:
     """One query for the rows (call and organisation joined), one for the assignments of all
-    of them: the number of statements does not grow with the number of rows."""
+    of them, one for the versions received: the number of statements does not grow with the
+    number of rows."""
     actor = require_actor()
     params = query(LIST_PARAMS)
-    stmt = sa.select(Submission).order_by(Submission.call_id, Submission.id)
+    limit = params.get("limit", PAGE_SIZE)
+    stmt = (sa.select(Submission).options(so.selectinload(Submission.attachments))
+            .order_by(Submission.id).limit(limit + 1))
+    if "after" in params:
+        stmt = stmt.where(Submission.id > params["after"])
     if not is_admin(actor):
         assigned = (sa.select(EvaluatorAssignment.submission_id)
                     .where(EvaluatorAssignment.evaluator_id == actor.id))
@@ -99,8 +113,15 @@ def list_submissions() -> Response:
     if "state" in params:
         stmt = stmt.where(Submission.state == params["state"])
     locale = request_locale()
-    rows = [s for s in db().scalars(stmt) if can_view_submission(actor, s)]
-    return respond({"items": [submission_json(s, actor, locale) for s in rows]})
+    rows = list(db().scalars(stmt))
+    following = None
+    if len(rows) > limit:  # one more than a page: there is a next page
+        rows = rows[:limit]
+        following = url_for("api.list_submissions", **{**request.args, "after": rows[-1].id})
+    rows = [s for s in rows if can_view_submission(actor, s)]
+    versions = counted_versions(db(), [s.id for s in rows])  # what others are shown
+    return respond({"items": [submission_json(s, actor, locale, versions=versions)
+                              for s in rows], "next": following})
 
 
 @bp.get(f"/submissions/<{ID}:submission_id>")

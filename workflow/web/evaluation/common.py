@@ -12,6 +12,7 @@ from models import Call, EvaluatorAssignment, Submission
 from ...app import db
 from ...evaluation import formatting as fmt
 from ...i18n import N_, translate
+from ...timeutil import format_day
 from ..identity import MAX_ID
 from ..locale import current_locale
 from . import bp
@@ -70,7 +71,7 @@ def plain(value: Decimal | int | None) -> str:
 
 @bp.app_template_filter("eval_day")
 def day(value) -> str:
-    return "–" if value is None else fmt.day(value, current_locale())
+    return "–" if value is None else format_day(value, current_locale())
 
 
 @bp.app_template_global("criterion_name")

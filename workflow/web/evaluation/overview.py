@@ -1,5 +1,6 @@
 """A call's evaluation at a glance, for administrators: every submission that has been
-submitted with its requirement checks, reviews and decision, and links to the work on each.
+submitted with its requirement checks, reviews and decision, whether each decision mail was
+sent (the standstill counts from it), and links to the work on each.
 A fixed number of queries, whatever the number of submissions."""
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ...evaluation import criteria as criteria_service
 from ...evaluation import queries as q
 from ...evaluation.qualification import CHECK_KINDS
 from ...permissions import can_read_content
+from ...scheduler import letters
 from ..helpers import load_call_or_404
 from ..identity import actor
 from . import bp
@@ -68,4 +70,5 @@ def overview(call_id: int):
         "evaluation/overview.html", call=call, lines=lines,
         criteria_count=len(criteria), criteria_problems=criteria_service.problems(session, call),
         min_evaluators=q.settings_of(session, call.id).min_evaluators,
+        decision_mails=letters.decision_mails(session, submissions),
         steps=available_steps(user, call, session))

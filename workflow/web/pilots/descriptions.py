@@ -11,7 +11,9 @@ preview.
 Only the tender's own organisation edits, while the tender can still be (re)submitted; the
 descriptions are sealed like the tender (another organisation gets 404, an administrator 403
 before the opening). Submitting the tender is its own step (transitions.py): the engine
-refuses a tender whose description lacks a mandatory element and names the element.
+refuses a tender whose description lacks a mandatory element and names the element; the
+error summary of that refusal links each element to its field in the editor
+(`link_to_descriptions`).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from ...guards import deadline_refusal
 from ...permissions import can_edit_content
 from ...pilots.descriptions import (MAX_DESCRIPTIONS, add_description, learner_preview,
                                     list_descriptions, remove_description, update_description)
+from ...pilots.rules import descriptions_of
 from ..helpers import ErrorSummary, parse_version, signed_in
 from ..identity import actor
 from ..locale import current_locale
@@ -89,6 +92,32 @@ def add(submission_id: int) -> Response | tuple:
     db().commit()
     return redirect(url_for("pilots.edit_description", submission_id=submission.id,
                             description_id=description.id))
+
+
+def link_to_descriptions(errors: ErrorSummary, submission: Submission) -> None:
+    """A tender refused for its descriptions (details "descriptions.<number>.<element>", or
+    "descriptions" when there is none): each entry of the error summary links to the element's
+    field in that description's editor, labelled "Micro-credential <number>: <element>"; the
+    missing descriptions link to the list, where one is added."""
+    if not any(name.split(".")[0] == "descriptions" for name in errors.fields):
+        return
+    locale = current_locale()
+    rows = descriptions_of(db(), submission.id)  # numbered as the engine numbered them
+    listing = url_for("pilots.descriptions", submission_id=submission.id)
+    for name in errors.fields:
+        parts = name.split(".")
+        if parts[0] != "descriptions":
+            continue
+        errors.links[name] = listing
+        if len(parts) != 3 or not parts[1].isdigit() or not 0 < int(parts[1]) <= len(rows):
+            errors.labels.setdefault(name, _("Micro-credential descriptions"))
+            continue
+        number, key = int(parts[1]), parts[2]
+        description = rows[number - 1]
+        element = element_labels(framework(description.framework_version), locale).get(key, key)
+        errors.links[name] = url_for("pilots.edit_description", submission_id=submission.id,
+                                     description_id=description.id, _anchor=f"field-{key}")
+        errors.labels[name] = _("Micro-credential %(number)s", number=number) + f": {element}"
 
 
 def _render_editor(submission: Submission, number: int, description: MicroCredentialDescription,

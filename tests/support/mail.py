@@ -1,6 +1,7 @@
-"""Fixtures for the scheduler tests: a real SMTP server (aiosmtpd in a thread on 127.0.0.1)
-that can be told to refuse mail for a while, settings pointing at it, and `sweep()` running
-the whole pass on the test's session at the frozen clock's now."""
+"""Mail, for tests/scheduler and tests/letters (a plugin of tests/conftest.py): a real SMTP
+server (aiosmtpd in a thread on 127.0.0.1) that can be told to refuse mail for a while,
+`settings` pointing at it, `run_sweep()` running the scheduler's whole pass on the test's
+session at the frozen clock's now, and the outbox rows (`outbox(...)`)."""
 from __future__ import annotations
 
 import collections
@@ -20,18 +21,11 @@ from aiosmtpd.controller import Controller
 from models import OutboxMessage
 from workflow import clock as clock_module
 from workflow.config import Settings
+from workflow.scheduler import letters
 from workflow.scheduler.mailer import SmtpTransport
 from workflow.scheduler.sweep import SweepReport, sweep, units_on
 
-BASE_URL = "https://hankeflow.example"
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(request: pytest.FixtureRequest) -> None:
-    """Tests marked postgres_only need real concurrent connections: skipped on SQLite."""
-    if request.node.get_closest_marker("postgres_only") is not None:
-        if request.getfixturevalue("engine").dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL (HANKEFLOW_TEST_DATABASE_URL)")
+from support.web import BASE_URL
 
 
 def free_port() -> int:
@@ -56,6 +50,11 @@ class Received:
     @property
     def message_id(self) -> str:
         return str(self.message["Message-ID"])
+
+    @property
+    def outbox_id(self) -> int:
+        """The outbox row it was sent from: <hankeflow.{id}.{digest}@domain>."""
+        return int(self.message_id.strip("<>").split(".")[1])
 
     def text(self) -> str:
         return self.message.get_body(("plain",)).get_content()
@@ -127,6 +126,18 @@ def run_sweep(session: so.Session, settings: Settings, clock) -> Callable[[], Sw
     def run() -> SweepReport:
         return sweep(units_on(session), transport, settings, raise_errors=True)
     return run
+
+
+@pytest.fixture
+def reminders_to(session: so.Session, smtp_server: SmtpServer) -> Callable[[str], list[Received]]:
+    """reminders_to(address) → the mails received for the address, leaving out the letters the
+    workflow's steps write (receipts, decisions; their stories are in tests/letters)."""
+    def mails(address: str) -> list[Received]:
+        received = smtp_server.to(address)
+        kinds = dict(session.execute(sa.select(OutboxMessage.id, OutboxMessage.kind).where(
+            OutboxMessage.id.in_([r.outbox_id for r in received]))).all())
+        return [r for r in received if kinds[r.outbox_id] not in letters.KINDS]
+    return mails
 
 
 @pytest.fixture

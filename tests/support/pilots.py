@@ -1,16 +1,22 @@
-"""Helpers that drive a Jotpa procurement through the engine to its contract, and describe
-micro-credentials, for the pilot tests. Everything goes through the services and fire()."""
+"""A Jotpa procurement driven through the services and fire() to its contract and its pilot
+delivery (`Flow`, and the `flow` fixture: a plugin of tests/conftest.py), micro-credential
+descriptions, and the shared schemas (../shared/schemas beside the checkout) with their
+validators. Used by tests/pilots (the services) and tests/web_pilots (the pages and the API)."""
 from __future__ import annotations
 
 import copy
-import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy.orm as so
+from jsonschema import Draft4Validator, Draft201909Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
-from models import Call, ReviewScore, Submission, User
+from models import Call, Pilot, ReviewScore, Submission, User
 from workflow import clock as clock_module
 from workflow.assignments import assign_evaluator, complete_review, declare_conflict
 from workflow.engine import fire
@@ -18,26 +24,16 @@ from workflow.evaluation.decisions import award_by_ranking
 from workflow.evaluation.queries import criteria_of
 from workflow.pilots.descriptions import add_description
 from workflow.submissions import create_draft
-from workflow.timeutil import HELSINKI
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "../shared/schemas"
+from support import JOTPA_DEADLINE, JOTPA_OPENS, helsinki
 
-UTC = dt.timezone.utc
+SCHEMAS = Path(__file__).resolve().parents[2] / "../shared/schemas"
 
-
-def helsinki(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
-
-
-JOTPA_OPENS = helsinki(2024, 5, 15, 9, 0)
-JOTPA_DEADLINE = helsinki(2024, 6, 4, 16, 15)
-
-# Every element of framework version 1 the provider writes, optional ones included.
-FULL_DESCRIPTION: dict[str, Any] = {
+# A complete micro-credential description (every Annex I element the provider writes): a
+# Jotpa tender needs at least one to be submitted (guards.descriptions_complete).
+MICRO_CREDENTIAL: dict[str, Any] = {
     "title": "Tekoäly asiakastyössä",
     "country_region": {"country": "FI", "region": "Pirkanmaa"},
-    "awarding_body": "Tampereen korkeakoulu",
     "learning_outcomes": ["Osaa käyttää generatiivista tekoälyä asiakasviestinnässä.",
                           "Osaa arvioida tekoälyn tuottaman tiedon luotettavuutta."],
     "workload": {"value": 5, "unit": "ects"},
@@ -45,6 +41,11 @@ FULL_DESCRIPTION: dict[str, Any] = {
     "assessment_type": "Projektityö ja sen esittely; arvioijana opettaja.",
     "participation_form": "blended",
     "quality_assurance": "Korkeakoulun laatujärjestelmä, jonka Karvi on auditoinut.",
+}
+# Every element of framework version 1 the provider writes, optional ones included.
+FULL_DESCRIPTION: dict[str, Any] = {
+    **MICRO_CREDENTIAL,
+    "awarding_body": "Tampereen korkeakoulu",
     "prerequisites": "Asiakastyön kokemus.",
     "supervision_identity_verification": "supervised_online_id",
     "stackability": "Voidaan sisällyttää tradenomitutkinnon vapaasti valittaviin opintoihin.",
@@ -54,9 +55,30 @@ FULL_DESCRIPTION: dict[str, Any] = {
 
 
 def description(**changes: Any) -> dict[str, Any]:
+    """FULL_DESCRIPTION with these elements changed (None: left out)."""
     data = copy.deepcopy(FULL_DESCRIPTION)
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def load_schema(relative: str) -> dict[str, Any]:
+    path = SCHEMAS / relative
+    assert path.is_file(), f"shared schema missing: {path} (CI keeps shared/ beside the checkout)"
+    return json.loads(path.read_text("utf-8"))
+
+
+def ocds_validator() -> Draft4Validator:
+    """The OCDS 1.1.5 release package schema, with the release schema it refers to."""
+    package = load_schema("ocds-1.1.5/release-package-schema.json")
+    release = load_schema("ocds-1.1.5/release-schema.json")
+    registry = Registry().with_resource(
+        release["id"], Resource.from_contents(release, default_specification=DRAFT4))
+    return Draft4Validator(package, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def open_badge_validator() -> Draft201909Validator:
+    schema = load_schema("openbadges-3.0/achievementcredential.json")
+    return Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
 
 
 class Flow:
@@ -125,3 +147,20 @@ class Flow:
         fire(self.session, call, "deliver_decision", self.admin)
         self.at(2024, 6, 25, 9, 0)
         fire(self.session, call, "sign_contract", self.admin)
+
+    def delivery(self, *, supplier_locale: str = "fi") -> tuple[Call, User, Pilot]:
+        """A contracted procurement in pilot delivery since 1.8.2024, with one pilot."""
+        call = self.procurement()
+        supplier = self.bidder("university_of_applied_sciences", name="Tampereen ammattikorkeakoulu",
+                               locale=supplier_locale)
+        tender = self.tender(call, supplier)
+        self.contract(call, [tender])
+        self.at(2024, 8, 1, 9, 0)
+        fire(self.session, call, "start_pilot_delivery", self.admin)
+        pilot = self.session.query(Pilot).filter_by(call_id=call.id).one()
+        return call, supplier, pilot
+
+
+@pytest.fixture
+def flow(session, clock, admin, make_user, make_org, make_call) -> Flow:
+    return Flow(session, clock, admin, make_user, make_org, make_call)
