@@ -35,6 +35,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -47,12 +48,13 @@ from models import Attachment, Submission, SubmissionVersion, User
 
 from . import clock
 from .config import (MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES,
-                     MEGABYTE, Settings)
+                     MAX_UPLOADED_BYTES, MEGABYTE, Settings)
 from .engine import record_event
-from .errors import WorkflowError, conflict, not_allowed
-from .guards import deadline_refusal
+from .errors import WorkflowError, not_allowed
+from .guards import editing_refusal
 from .i18n import N_
-from .permissions import EDITABLE_STATES, can_read_content, is_own_organisation, is_sealed
+from .permissions import can_read_content, is_own_organisation, is_sealed
+from .submissions import readable_copy
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,8 @@ EMPTY_FILE = N_("The file is empty.")
 TOO_LARGE = N_("The file is larger than %(megabytes)s MB.")
 TOO_MANY = N_("A submission can have at most %(count)s attachments. Remove one first.")
 TOTAL_TOO_LARGE = N_("The attachments of a submission can total at most %(megabytes)s MB.")
+ALLOWANCE_USED = N_("This submission has used its upload allowance of %(megabytes)s MB (removed "
+                    "files count too, as they are kept). Ask the administrator for help.")
 NOT_ACCEPTED = N_("This file type is not accepted: %(type)s. Accepted: %(accepted)s.")
 MISMATCH = N_("The file name ends in .%(extension)s, but the file's content is %(detected)s. "
               "Check that you chose the right file.")
@@ -271,13 +275,18 @@ def detect_type(path: Path) -> FileType | None:
 
 
 def _office_in_zip(path: Path) -> FileType | None:
+    """An office file's type from its members' names; an ODF file's from its `mimetype`
+    member, of which no more than 100 bytes are ever unpacked (a crafted archive could
+    inflate a small upload to gigabytes). A damaged archive is no office file."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:
+                    declared = member.read(100).decode("ascii", "replace").strip()
                 return BY_MEDIA_TYPE.get(declared)
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, RuntimeError,
+            ValueError, NotImplementedError):
         return None
     if "[Content_Types].xml" not in names:
         return None
@@ -346,16 +355,10 @@ def manifest(attachments: list[Attachment]) -> list[dict[str, object]]:
 
 
 def _check_editable(actor: User, submission: Submission, version: int | None) -> None:
-    """The rules of submissions.update_content, in its order."""
-    if not is_own_organisation(actor, submission):
-        raise not_allowed()
-    if submission.state not in EDITABLE_STATES:
-        raise WorkflowError("invalid_transition", N_("This can no longer be edited."))
-    refusal = deadline_refusal(submission.call, clock.now())
+    """The rules of submissions.update_content (guards.editing_refusal)."""
+    refusal = editing_refusal(actor, submission, clock.now(), version)
     if refusal:
         raise refusal
-    if version is not None and version != submission.version:
-        raise conflict()
 
 
 def _touch(session: so.Session, submission: Submission) -> None:
@@ -384,6 +387,11 @@ def add_attachment(session: so.Session, actor: User, submission: Submission,
         if sum(a.size for a in current) + received.size > MAX_ATTACHMENTS_TOTAL_BYTES:
             raise _refused("attachments_too_large", TOTAL_TOO_LARGE,
                            megabytes=MAX_ATTACHMENTS_TOTAL_BYTES // MEGABYTE)
+        ever = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0))
+                              .where(Attachment.submission_id == submission.id))
+        if ever + received.size > MAX_UPLOADED_BYTES:
+            raise _refused("upload_allowance_used", ALLOWANCE_USED,
+                           megabytes=MAX_UPLOADED_BYTES // MEGABYTE)
         kind = checked_type(name, received.path)
         store.keep(received)
     attachment = Attachment(submission=submission, filename=name,
@@ -392,8 +400,9 @@ def add_attachment(session: so.Session, actor: User, submission: Submission,
                             uploaded_at=clock.now())
     session.add(attachment)
     _touch(session, submission)
+    # Neither the name nor the hash: administrators read the history of a sealed tender.
     record_event(session, submission, "add_attachment", actor,
-                 data={"attachment_id": attachment.id, "sha256": attachment.sha256})
+                 data={"attachment_id": attachment.id})
     return attachment
 
 
@@ -408,7 +417,7 @@ def remove_attachment(session: so.Session, actor: User, submission: Submission,
     attachment.removed_at = clock.now()
     _touch(session, submission)
     record_event(session, submission, "remove_attachment", actor,
-                 data={"attachment_id": attachment.id, "sha256": attachment.sha256})
+                 data={"attachment_id": attachment.id})
     return attachment
 
 
@@ -444,17 +453,13 @@ def readable_attachment(session: so.Session, actor: User | None, submission: Sub
 
 def readable_attachments(session: so.Session, actor: User | None,
                          submission: Submission) -> list[Attachment]:
-    """The files the actor is shown: the own organisation the working copy's, everyone else
-    those of the version received last (workflow.submissions.readable_copy)."""
+    """The files the actor is shown (workflow.submissions.readable_copy): the own
+    organisation the working copy's, everyone else those of the version received last."""
     check_readable(actor, submission)
-    if is_own_organisation(actor, submission):
-        return working_attachments(session, submission)
-    version = session.scalar(sa.select(SubmissionVersion)
-                             .where(SubmissionVersion.submission_id == submission.id)
-                             .order_by(SubmissionVersion.number.desc()).limit(1))
-    ids = [int(entry["id"]) for entry in (version.attachments if version else [])]
-    rows = {a.id: a for a in session.scalars(sa.select(Attachment).where(Attachment.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows]
+    copy = readable_copy(session, actor, submission)
+    rows = {a.id: a for a in submission.attachments}
+    return [rows[entry["id"]] for entry in (copy.attachments if copy else [])
+            if entry["id"] in rows]
 
 
 def received_attachment_ids(session: so.Session, submission: Submission) -> set[int]:

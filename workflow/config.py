@@ -48,6 +48,9 @@ MEGABYTE = 2**20
 MAX_ATTACHMENT_BYTES = 10 * MEGABYTE       # one file
 MAX_ATTACHMENTS = 20                       # files in a submission's working copy
 MAX_ATTACHMENTS_TOTAL_BYTES = 100 * MEGABYTE
+# Everything ever attached to one submission, removed files included: stored files are never
+# deleted, so this bounds the disk one submission can take.
+MAX_UPLOADED_BYTES = 3 * MAX_ATTACHMENTS_TOTAL_BYTES
 # An upload request may be this much larger than the file (multipart framing, CSRF token,
 # version): above it the request is refused with 413 before it is read.
 UPLOAD_REQUEST_MARGIN = MEGABYTE

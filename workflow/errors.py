@@ -24,6 +24,7 @@ HTTP_STATUS = {
     "file_too_large": 413,
     "too_many_attachments": 422,
     "attachments_too_large": 422,
+    "upload_allowance_used": 422,
     "file_type_not_accepted": 422,
     "file_type_mismatch": 422,
     "attachment_unavailable": 410,

@@ -7,18 +7,19 @@ import datetime as dt
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import Call, Submission
+from models import Call, Submission, User
 from models.states import ApplicationState as A
 from models.states import TenderState as T
 
 from .content import CONTENT_MISSING, missing_fields
-from .errors import WorkflowError
+from .errors import WorkflowError, conflict, not_allowed
 from .evaluation import queries as evaluation
 from .evaluation.consistency import criteria_problems
 from .evaluation.ranking import build_ranking, submission_results
 from .framework import framework
 from .i18n import N_
 from .pilots.forms import report_refusal
+from .permissions import EDITABLE_STATES, is_own_organisation
 from .pilots.rules import description_refusal_for
 from .spec import Context
 from .timeutil import helsinki_date
@@ -39,6 +40,21 @@ def deadline_refusal(call: Call, now: dt.datetime) -> WorkflowError | None:
                              N_("The deadline passed at %(deadline)s (Finnish time)."),
                              deadline=call.deadline)
     return None
+
+
+def editing_refusal(actor: User, submission: Submission, now: dt.datetime,
+                    version: int | None) -> WorkflowError | None:
+    """Changing a working copy, its content or its files: the own organisation, while the
+    submission can still be (re)submitted, strictly before the deadline, at the version the
+    actor saw. In this order: the first refusal is the one that explains."""
+    if not is_own_organisation(actor, submission):
+        return not_allowed()
+    if submission.state not in EDITABLE_STATES:
+        return WorkflowError("invalid_transition", N_("This can no longer be edited."))
+    refusal = deadline_refusal(submission.call, now)
+    if refusal is None and version is not None and version != submission.version:
+        refusal = conflict()
+    return refusal
 
 
 def submissions_refusal(call: Call, now: dt.datetime) -> WorkflowError | None:

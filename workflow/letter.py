@@ -45,14 +45,14 @@ class Letter:
 
     def as_json(self) -> dict[str, Any]:
         return {"locale": self.locale, "subject": self.subject,
-                "sections": [{"heading": s.heading, "lines": [list(line) for line in s.lines]}
-                             for s in self.sections]}
+                "sections": [{"heading": s.heading, "lines": [list(line) for line in s.lines],
+                              "empty": s.empty, "more": s.more} for s in self.sections]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Letter:
         return cls(data["locale"], data["subject"],
-                   [Section(s["heading"], [(text, link) for text, link in s["lines"]])
-                    for s in data["sections"]])
+                   [Section(s["heading"], [(text, link) for text, link in s["lines"]],
+                            s.get("empty", ""), s.get("more", "")) for s in data["sections"]])
 
 
 def render_letter(template: str, letter: Letter) -> str:

@@ -3,24 +3,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from models import Call, Submission, SubmissionVersion, User
 
 from . import clock
-from .attachments import manifest, working_attachments
 from .definitions import WORKFLOWS
 from .engine import record_event
-from .errors import WorkflowError, conflict, not_allowed
+from .errors import WorkflowError, not_allowed
 from .evaluation.queries import counted_versions
-from .guards import deadline_refusal, submissions_refusal
+from .guards import editing_refusal, submissions_refusal
 from .i18n import N_
-from .permissions import EDITABLE_STATES, can_read_content, can_view_call, is_own_organisation
+from .permissions import can_read_content, can_view_call, is_own_organisation
 
 MAX_CONTENT_BYTES = 200_000
 
@@ -50,15 +47,9 @@ def create_draft(session: so.Session, actor: User, call: Call,
 def update_content(session: so.Session, actor: User, submission: Submission,
                    content: dict[str, Any], *, version: int | None = None) -> Submission:
     """Replace the working copy. What was submitted stays in its versions."""
-    if not is_own_organisation(actor, submission):
-        raise not_allowed()
-    if submission.state not in EDITABLE_STATES:
-        raise WorkflowError("invalid_transition", N_("This can no longer be edited."))
-    refusal = deadline_refusal(submission.call, clock.now())
+    refusal = editing_refusal(actor, submission, clock.now(), version)
     if refusal:
         raise refusal
-    if version is not None and version != submission.version:
-        raise conflict()
     submission.content = clean_content(submission.call, content)
     submission.updated_at = clock.now()
     session.flush()
@@ -123,8 +114,9 @@ def readable_copy(session: so.Session, reader: User | None, submission: Submissi
     if not can_read_content(reader, submission):
         return None
     if is_own_organisation(reader, submission):
-        return Readable(submission.content, manifest(working_attachments(session, submission)),
-                        None, True)
+        # `attachments` is every file ever attached, in upload order (loaded with lists).
+        files = [a.manifest_entry() for a in submission.attachments if a.removed_at is None]
+        return Readable(submission.content, files, None, True)
     if versions is None:
         versions = counted_versions(session, [submission.id])
     version = versions.get(submission.id)

@@ -26,14 +26,17 @@ def counting(engine: sa.Engine):
 def test_the_submission_list_issues_a_bounded_number_of_queries(
         engine, session, clock, admin, make_call, make_submission, make_user, api, token_for):
     """Does listing submissions (with their organisations, calls, assignments and receipts)
-    cost as many statements for 50 rows as for 5, for an administrator and an evaluator?"""
+    cost as many statements for 50 rows as for 5, for an administrator, an evaluator and the
+    applicant whose organisation made them?"""
     call = make_call("esr", state="open")
     evaluator = make_user("evaluator")
-    tokens = {"admin": token_for(admin), "evaluator": token_for(evaluator)}
+    applicant = make_user("applicant")
+    tokens = {"admin": token_for(admin), "evaluator": token_for(evaluator),
+              "applicant": token_for(applicant)}
 
     def add(n: int) -> None:
         for _ in range(n):
-            submission = make_submission(call, submit=True)
+            submission = make_submission(call, applicant, submit=True)
             declare_conflict(session, evaluator,
                              assign_evaluator(session, admin, submission, evaluator),
                              conflicted=False)

@@ -8,7 +8,7 @@ default form, so that a new call can be published as it is and edited where it d
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy.orm as so

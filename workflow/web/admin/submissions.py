@@ -2,8 +2,10 @@
 with its evaluators, its steps and its history.
 
 A sealed tender (before the procurement opens its tenders) is listed and shown by its number,
-organisation, state and receipt times only: `can_read_content` is asked for every row and
-page, and nothing of the content (not even its title) is put into the template otherwise.
+organisation, state and receipt times only: `submissions.readable_copy` (which asks
+`can_read_content`) is asked for every row and page, and nothing of the content (not even its
+title) is put into the template otherwise. What is shown is the version received last, never
+the applicant's later unsubmitted edits.
 """
 from __future__ import annotations
 

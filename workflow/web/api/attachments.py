@@ -167,7 +167,9 @@ openapi.document({
     "/submissions/{id}/attachments": {
         "parameters": [openapi.PATH_ID],
         "get": openapi._operation(
-            "listAttachments", "submissions", "The files of the submission's working copy",
+            "listAttachments", "submissions",
+            "The files shown: the own organisation its working copy's, others the last "
+            "submitted version's",
             {**openapi._ok(200, "In upload order.", openapi.list_of("Attachment")),
              **openapi._errors(401, 403, 404, 409)},
             description=READ_RULE),
@@ -179,7 +181,9 @@ openapi.document({
              **openapi._errors(400, 401, 403, 404, 409, 413, 415, 422)},
             description=LIMITS + " Refusals: 413 file_too_large (also a request over the "
                         "limit), 422 file_type_not_accepted, file_type_mismatch, "
-                        "too_many_attachments, attachments_too_large; 409 deadline_passed, "
+                        "too_many_attachments, attachments_too_large, upload_allowance_used "
+                        "(300 MB ever uploaded to one submission, removed files included); "
+                        "409 deadline_passed, "
                         "conflict (a stale version). The submission's version moves.",
             parameters=[openapi.IF_MATCH],
             request_body={"required": True, "content": {"multipart/form-data": {
@@ -189,7 +193,8 @@ openapi.document({
         "parameters": [openapi.PATH_ID, ATTACHMENT_ID],
         "get": openapi._operation(
             "getAttachment", "submissions", "One file's metadata",
-            {**openapi._ok(200, "The attachment, also one removed from the working copy.",
+            {**openapi._ok(200, "The attachment, also one removed from the working copy (to "
+                                "others only files a submitted version lists).",
                            openapi.ref("Attachment")),
              **openapi._errors(401, 403, 404, 409)},
             description=READ_RULE),

@@ -429,8 +429,8 @@ def build_document() -> dict[str, Any]:
             {**_ok(200, "The own organisation's, those assigned to the caller as evaluator, "
                         "every one for administrators.", page_of("Submission")),
              **_errors(401, 404, 422)},
-            description="A call_id the caller may not see is 404. In order of id, a page at "
-                        "a time: follow `next` until it is null.",
+            description="A call_id the caller may not see is 404. In order of id; with "
+                        "`limit`, a page at a time: follow `next` until it is null.",
             parameters=_query(SUBMISSION_PARAMS))},
         "/submissions/{id}": {
             "parameters": [PATH_ID],

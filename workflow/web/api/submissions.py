@@ -3,7 +3,8 @@
     POST  /calls/{id}/submissions   a draft for the caller's organisation (create_draft)
     GET   /submissions              what the caller may see: the own organisation's, those
                                     assigned to the caller as evaluator, all for administrators;
-                                    by id, a page at a time (`limit`, `next`)
+                                    in order of id; with `limit`, a page at a
+                                    time (follow `next`)
     GET   /submissions/{id}
     PATCH /submissions/{id}         the own organisation's working copy (update_content)
 
@@ -51,11 +52,12 @@ SUBMISSION_PATCH = Body("SubmissionPatch", (
     VERSION,
 ), "Changes to the working copy; a submitted version stays on record as it was received.")
 
-PAGE_SIZE, MAX_PAGE_SIZE = 100, 500
+MAX_PAGE_SIZE = 500
 LIST_PARAMS = (
     Param("call_id", "integer", "Only the submissions of this call."),
     Param("state", "choice", "Only submissions in this state.", ALL_SUBMISSION_STATES),
-    Param("limit", "integer", f"At most this many items (default {PAGE_SIZE}).",
+    Param("limit", "integer", "At most this many items, and `next` for the rest (without "
+                              "it: every item, and `next` is null).",
           maximum=MAX_PAGE_SIZE, refusal=N_("Expected a whole number from 1 to 500.")),
     Param("after", "integer", "Only submissions with a greater id: follow `next` rather than "
                               "building it."),
@@ -95,9 +97,11 @@ def list_submissions() -> Response:
     number of rows."""
     actor = require_actor()
     params = query(LIST_PARAMS)
-    limit = params.get("limit", PAGE_SIZE)
+    limit = params.get("limit")
     stmt = (sa.select(Submission).options(so.selectinload(Submission.attachments))
-            .order_by(Submission.id).limit(limit + 1))
+            .order_by(Submission.id))
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
     if "after" in params:
         stmt = stmt.where(Submission.id > params["after"])
     if not is_admin(actor):
@@ -115,7 +119,7 @@ def list_submissions() -> Response:
     locale = request_locale()
     rows = list(db().scalars(stmt))
     following = None
-    if len(rows) > limit:  # one more than a page: there is a next page
+    if limit is not None and len(rows) > limit:  # one more than a page: a next page
         rows = rows[:limit]
         following = url_for("api.list_submissions", **{**request.args, "after": rows[-1].id})
     rows = [s for s in rows if can_view_submission(actor, s)]

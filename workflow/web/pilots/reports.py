@@ -210,7 +210,6 @@ def _render_final(application: Submission, values: dict[str, str] | None = None,
                   errors: ErrorSummary | None = None, status: int = 200):
     user = actor()
     fw = framework()
-    labels = report_labels("esr_final", fw)
     steps = [s for s in available_steps(user, application, db()) if s.trigger in ESR_FINAL_STEPS]
     returned = (latest_history_comment(application, "return_final_report")
                 if application.state == "final_report_returned" else None)
