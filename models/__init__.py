@@ -4,8 +4,9 @@ from .audit import AuditEntry
 from .auth import ApiToken, SignInAttempt
 from .base import Base, UTCDateTime
 from .call import CALL_KINDS, Call, InfoEvent
-from .evaluation import (CRITERION_KINDS, PASS_FAIL_KINDS, ConsensusScore, Criterion,
-                         EvaluationSettings, RequirementCheck, ReviewScore)
+from .evaluation import (CRITERION_KINDS, DECISION_KINDS, FUNDING_DECISION, PASS_FAIL_KINDS,
+                         PROCUREMENT_DECISION, ConsensusScore, Criterion, EvaluationSettings,
+                         IssuedDecision, RequirementCheck, ReviewScore)
 from .notification import CalendarToken, NotificationPreference, OutboxMessage, ReminderBatch
 from .organisation import ORGANISATION_KINDS, Organisation
 from .pilot import (REPORT_TYPES, Certificate, Cohort, MicroCredentialDescription, Milestone,
@@ -22,7 +23,8 @@ __all__ = [
     "SubmissionVersion", "LOCALES", "ROLES", "User", "UserRole",
     "CalendarToken", "NotificationPreference", "OutboxMessage", "ReminderBatch",
     "CRITERION_KINDS", "PASS_FAIL_KINDS", "ConsensusScore", "Criterion", "EvaluationSettings",
-    "RequirementCheck", "ReviewScore",
+    "RequirementCheck", "ReviewScore", "DECISION_KINDS", "FUNDING_DECISION", "PROCUREMENT_DECISION",
+    "IssuedDecision",
     "REPORT_TYPES", "Certificate", "Cohort", "MicroCredentialDescription", "Milestone", "Pilot",
     "Report", "ReportState",
     "TenderQuestion",

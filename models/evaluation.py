@@ -1,5 +1,5 @@
-"""Evaluation (issue 5): a call's criteria and settings, evaluators' scores, consensus scores
-and pass/fail requirement checks.
+"""Evaluation (issue 5): a call's criteria and settings, evaluators' scores, consensus scores,
+pass/fail requirement checks, and the decision documents as issued.
 
 A review is the set of `ReviewScore` rows of one `EvaluatorAssignment`; it is a draft while the
 assignment's `completed_at` is NULL and locked (submitted) once it is set. The formulas that
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 # Pass/fail kinds: ESR eligibility; Jotpa suitability requirements and exclusion grounds.
 PASS_FAIL_KINDS = ("eligibility", "suitability", "exclusion")
 CRITERION_KINDS = (*PASS_FAIL_KINDS, "scored", "price")
+# The decision letters (also the kinds of their mails in the outbox, workflow/scheduler/letters).
+FUNDING_DECISION = "funding_decision"
+PROCUREMENT_DECISION = "procurement_decision"
+DECISION_KINDS = (FUNDING_DECISION, PROCUREMENT_DECISION)
 
 
 class Criterion(Base):
@@ -141,3 +145,27 @@ class RequirementCheck(Base):
     reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     checked_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     checked_at: so.Mapped[dt.datetime]
+
+
+class IssuedDecision(Base):
+    """A submission's decision document as issued: the letter in every language (fi, sv, en:
+    `Letter.as_json()` by locale), written in the transaction of the step that makes the
+    decision known (an ESR decision; the delivery of a procurement decision). The decision
+    page, its PDF and the mails show this text, whatever the data it quotes becomes later.
+    `issued_at` is the instant of the decision (a procurement: its `decide`), so the same
+    decision delivered again is not a new document."""
+
+    __tablename__ = "issued_decisions"
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id", "kind", "issued_at"),
+        sa.CheckConstraint(f"kind IN ({', '.join(repr(k) for k in DECISION_KINDS)})",
+                           name="kind"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    submission_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("submissions.id", ondelete="CASCADE"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    issued_at: so.Mapped[dt.datetime]
+    letters: so.Mapped[dict[str, Any]]
+    created_at: so.Mapped[dt.datetime]

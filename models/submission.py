@@ -57,8 +57,11 @@ class Submission(Base):
     versions: so.Mapped[list[SubmissionVersion]] = so.relationship(
         back_populates="submission", order_by="SubmissionVersion.number",
         cascade="all, delete-orphan", lazy="raise")
+    # Loaded on access: a transition loads one submission in one query (call and organisation
+    # joined). A list that reads them asks for them with `so.selectinload(Submission.assignments)`
+    # (one query for all the rows); `engine.available_triggers` loads them itself when not.
     assignments: so.Mapped[list[EvaluatorAssignment]] = so.relationship(
-        back_populates="submission", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="submission", cascade="all, delete-orphan")
     # Every file ever attached, removed ones included (upload order); the working copy's are
     # those without `removed_at` (workflow.attachments.working_attachments).
     attachments: so.Mapped[list[Attachment]] = so.relationship(

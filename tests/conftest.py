@@ -28,7 +28,7 @@ from workflow.submissions import create_draft
 
 from support import ESR_DEADLINE, ESR_OPENS, PASSWORD, helsinki
 
-pytest_plugins = ["support.web", "support.evaluation", "support.pilots", "support.mail"]
+pytest_plugins = ["support.web", "support.mail", "support.evaluation", "support.pilots"]
 
 TEST_DATABASE_URL = os.environ.get("HANKEFLOW_TEST_DATABASE_URL")
 

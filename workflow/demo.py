@@ -1,13 +1,12 @@
 """`hankeflow demo`: a fresh SQLite database, the seed scenario replayed through the engine
-up to the demo's instant, the mail it wrote delivered, the demo accounts printed, then the web
-served on a virtual clock."""
+up to the demo's instant (the mail each step wrote delivered at its instant, `seed.replay`),
+the demo accounts printed, then the web served on a virtual clock."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
 import click
-import sqlalchemy.orm as so
 
 from . import clock, migrate
 from .config import Settings
@@ -33,28 +32,12 @@ def run_demo(settings: Settings, *, at: dt.datetime, serve: bool, port: int) -> 
     migrate.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     factory = session_factory(engine)
-    click.echo(replay(factory, until=at))
-    click.echo(_deliver_mail(settings, factory, at))
+    click.echo(replay(factory, until=at, settings=settings))
     print_accounts()
     engine.dispose()
     if not serve:
         return 0
     return _serve(settings, at, port)
-
-
-def _deliver_mail(settings: Settings, factory: so.sessionmaker[so.Session],
-                  at: dt.datetime) -> str:
-    """Deliver what the story wrote into the outbox (receipts, decision letters) at the demo's
-    instant, as the scheduler's sweep does: `.eml` files under `<instance>/mail/` unless
-    HANKEFLOW_SMTP_URL is set."""
-    from .scheduler.mailer import transport_from_settings
-    from .scheduler.outbox import deliver
-    from .scheduler.sweep import units_from
-
-    with clock.using(clock.FrozenClock(at)):
-        report = deliver(units_from(factory), transport_from_settings(settings), settings)
-    where = "SMTP" if settings.smtp_url else str(settings.instance_path / "mail")
-    return f"Mail: {report.sent} delivered ({where}), {report.retrying + report.failed} not delivered."
 
 
 def _serve(settings: Settings, at: dt.datetime, port: int) -> int:

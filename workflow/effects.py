@@ -82,7 +82,7 @@ def clear_completion_due(ctx: Context) -> None:
 
 def mail_receipt(ctx: Context) -> None:
     """The submitter's receipt of the version just received (DOMAIN §3: shown and e-mailed)."""
-    from .scheduler.letters import enqueue_receipt  # the scheduler sits above the engine
+    from .outbox import enqueue_receipt  # it reads the evaluation, which imports the engine
 
     enqueue_receipt(ctx.session, ctx.obj, ctx.now)
 
@@ -91,6 +91,6 @@ def mail_decision(ctx: Context) -> None:
     """The decision letter(s): an ESR application's applicants when it is decided; every
     opened tender's bidder when the procurement decision is delivered (the mail is the
     delivery from which the standstill counts)."""
-    from .scheduler.letters import enqueue_decision
+    from .outbox import enqueue_decision
 
     enqueue_decision(ctx.session, ctx.obj, ctx.now)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import AuditEntry, Call, Submission, User
+from models import AuditEntry, Call, EvaluatorAssignment, Submission, User
 
 from . import clock
 from .definitions import workflow_for
@@ -118,12 +118,33 @@ def _available_steps(actor: User | None, obj: Stateful, session: so.Session,
 def available_triggers(actor: User | None, objs: Iterable[Stateful],
                        session: so.Session) -> dict[int, list[str]]:
     """For a list page: object id → the triggers the actor may fire now. Guards that read
-    rows load them for all the objects at once (`spec.Listing`): the number of queries does
-    not grow with the number of objects."""
+    rows load them for all the objects at once (`spec.Listing`), and submissions' assignments
+    are loaded at once if the list did not load them: the number of queries does not grow
+    with the number of objects."""
     objs = list(objs)
+    _load_assignments(session, objs)
     listing = Listing(objs)
     return {obj.id: [s.trigger for s in _available_steps(actor, obj, session, listing)]
             for obj in objs}
+
+
+def _load_assignments(session: so.Session, objs: list[Stateful]) -> None:
+    """The evaluator party and the evaluation guards read `Submission.assignments`, which
+    loads on access: one query for the listed submissions that a list page did not load
+    them for (`so.selectinload(Submission.assignments)`), instead of one per submission."""
+    # Not in the instance's __dict__: not loaded (a list page usually loaded them).
+    pending = {o.id: o for o in objs if isinstance(o, Submission)
+               and "assignments" not in vars(o) and sa.inspect(o).persistent}
+    if not pending:
+        return
+    found: dict[int, list[EvaluatorAssignment]] = {i: [] for i in pending}
+    for assignment in session.scalars(
+            sa.select(EvaluatorAssignment)
+            .where(EvaluatorAssignment.submission_id.in_(list(pending)))
+            .order_by(EvaluatorAssignment.id)):
+        found[assignment.submission_id].append(assignment)
+    for submission_id, assignments in found.items():
+        so.attributes.set_committed_value(pending[submission_id], "assignments", assignments)
 
 
 def history(session: so.Session, obj: Stateful) -> list[AuditEntry]:

@@ -17,6 +17,7 @@ HTTP_STATUS = {
     "not_open": 409,
     "too_early": 409,
     "standstill_not_over": 409,
+    "decision_not_delivered": 409,
     "evaluations_incomplete": 409,
     "conflict": 409,
     "sealed": 409,

@@ -14,6 +14,7 @@ from models.states import TenderState as T
 from .content import CONTENT_MISSING, missing_fields
 from .errors import WorkflowError, conflict, not_allowed
 from .evaluation import queries as evaluation
+from .evaluation import standstill
 from .evaluation.consistency import criteria_problems
 from .evaluation.ranking import build_ranking, submission_results
 from .framework import framework
@@ -98,7 +99,23 @@ def completion_due_not_passed(ctx: Context) -> WorkflowError | None:
     return None
 
 
+def decision_letters_sent(ctx: Context) -> WorkflowError | None:
+    """DOMAIN §4: the standstill runs from the delivery of the decision, and an e-mailed
+    decision is delivered when it is sent; so no contract while a bidder's letter is still
+    waiting, being sent, or failed (evaluation.standstill)."""
+    delivery = standstill.letter_delivery(ctx.session, _call(ctx).id)
+    if delivery.unsent:
+        return WorkflowError(
+            "decision_not_delivered",
+            N_("Bidders whose decision letter has not been sent yet: %(count)s. The standstill "
+               "period starts when every letter has been sent."),
+            count=delivery.unsent)
+    return None
+
+
 def standstill_over(ctx: Context) -> WorkflowError | None:
+    """The day after the standstill's last day, counted from the last letter sent (kept in
+    `Call.standstill_last_day` by the outbox, evaluation.standstill)."""
     call = _call(ctx)
     if call.standstill_last_day is None:
         return WorkflowError("standstill_not_over",
@@ -163,12 +180,10 @@ def evaluations_complete(ctx: Context) -> WorkflowError | None:
     its own) have submitted their reviews, every active assignment is submitted, and every
     submitted review scores and justifies every scored criterion."""
     # Through ctx (spec.Context.of_object): on a list page, one query for all the rows.
-    problem = ctx.of_object("reviews_problem",
-                            lambda objs: evaluation.reviews_problems(ctx.session, objs))
+    problem = ctx.of_object("reviews_problem", lambda objs: evaluation.reviews_problems(
+        ctx.session, objs, ctx.once))
     if problem == "reviews_missing":
-        call_id = ctx.obj.call_id
-        settings = ctx.once("settings", call_id,
-                            lambda: evaluation.settings_of(ctx.session, call_id))
+        settings = evaluation.call_settings(ctx.session, ctx.obj.call_id, ctx.once)
         return WorkflowError("evaluations_incomplete",
                              N_("At least %(n)s evaluators must have completed their reviews."),
                              n=settings.min_evaluators)
@@ -206,8 +221,10 @@ def checks_not_failed(ctx: Context) -> WorkflowError | None:
 def fundable(ctx: Context) -> WorkflowError | None:
     """Approval: every scored criterion's minimum is met, the grant is no more than the amount
     applied for, and the grants of the call stay within its budget (when it has one)."""
+    # The criteria and settings once per call for the whole list (ctx.once), shared with
+    # evaluations_complete.
     result = ctx.of_object("submission_result",
-                           lambda objs: submission_results(ctx.session, objs))
+                           lambda objs: submission_results(ctx.session, objs, ctx.once))
     if not result.rankable:
         return WorkflowError("invalid_transition",
                              N_("The application does not meet every minimum score and "

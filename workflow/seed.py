@@ -1,6 +1,7 @@
 """The demo's seed scenario: a timeline of dated steps replayed through the engine itself.
 
-    replay(factory, until)   runs every step dated up to `until`, then returns a short report
+    replay(factory, until)   runs every step dated up to `until`, delivering the mail each step
+                             wrote, then returns a short report
     print_accounts()         prints the demo accounts and their shared password
 
 The story (CONTRACT § Demo, DOMAIN §1): the ESR call "Pienten osaamiskokonaisuuksien
@@ -30,7 +31,10 @@ steps are told with the story's verbs, small actions built from the data:
 function decorated with `@at(instant, description)`. `replay` runs the steps in order of their
 instants (ties in the order they are written), each in its own transaction on a frozen clock at
 its own instant, after the scheduler's sweep (`run_due_transitions`) has done what came due by
-then: calls open and close, and tenders are opened, by the clock, not by a step. Steps use the
+then: calls open and close, and tenders are opened, by the clock, not by a step. The mail a
+step writes (receipts, decision letters) is delivered right after it, at its instant, as the
+scheduler does within its minute: the standstill counts from the sending of the decision
+letters, so the contract is signed only once they have left. Steps use the
 same services and `fire()` triggers that people use, so the engine checks every one of them; a
 few `expect_*` checkpoints say what the story assumes the engine has computed (states, the
 ranking), so that a changed rule stops the replay instead of telling a different story.
@@ -53,8 +57,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from models import (Call, Certificate, Cohort, Criterion, EvaluatorAssignment,
-                    MicroCredentialDescription, Organisation, Pilot, Report, Submission,
-                    User)
+                    MicroCredentialDescription, Organisation, OutboxMessage, Pilot, Report,
+                    Submission, User)
 
 from . import clock
 from .assignments import assign_evaluator, declare_conflict
@@ -77,6 +81,9 @@ from .pilots.reports import (schedule_progress_reports, set_report_due, update_e
                              update_report)
 from .pilots.rules import descriptions_of, report_framework
 from .pilots.signing import Signer
+from .scheduler.mailer import transport_from_settings
+from .scheduler.outbox import deliver
+from .scheduler.sweep import units_from
 from .submissions import create_draft, update_content
 from .timed import run_due_transitions
 from .timeutil import format_fi, is_statutory_day_off, local_instant, standstill_last_day
@@ -846,16 +853,26 @@ class Scene:
 
 
 def replay(factory: so.sessionmaker[so.Session], until: dt.datetime, *,
-           instance_path: Path | None = None) -> str:
-    """Replay the timeline up to `until` (inclusive) into an empty, migrated database; then
-    let the clock's sweep run at `until`. Returns a short report for people.
+           instance_path: Path | None = None, settings: Settings | None = None) -> str:
+    """Replay the timeline up to `until` (inclusive) into an empty, migrated database,
+    delivering after each step the mail it wrote; then let the clock's sweep run at `until`.
+    Returns a short report for people.
 
-    Certificates are signed with the key of `instance_path` (default: the configured instance
-    folder, as the web and the CLI use it), made there on the first certificate."""
+    `instance_path` (default: that of `settings`, by default the configured instance folder, as
+    the web and the CLI use it) holds the key certificates are signed with, made there on the
+    first certificate, and receives the mail as `.eml` files under `mail/` (unless the settings
+    name an SMTP server)."""
     if until.tzinfo is None:
         raise ValueError("until must be an aware datetime")
-    keys = instance_path or Settings.from_env().instance_path
-    signer = functools.cache(lambda: Signer.from_instance(keys))
+    settings = settings or Settings.from_env()
+    if instance_path is not None:
+        settings = dataclasses.replace(settings, instance_path=instance_path)
+    signer = functools.cache(lambda: Signer.from_instance(settings.instance_path))
+    transport = transport_from_settings(settings)
+
+    def deliver_mail() -> None:
+        deliver(units_from(factory), transport, settings)
+
     steps = timeline()
     due = [s for s in steps if s.at <= until]
     frozen = clock.FrozenClock(until)
@@ -873,10 +890,21 @@ def replay(factory: so.sessionmaker[so.Session], until: dt.datetime, *,
                     reason = str(err)
                 raise ReplayError(f"seed step {number} ({format_fi(step.at)}: {step.description}) "
                                   f"failed: {reason}") from err
+            deliver_mail()
         frozen.set(until)
         with transaction(factory) as session:
             run_due_transitions(session)
-            return _report(session, until, len(due), steps)
+        deliver_mail()
+        with factory() as session:
+            return "\n".join((_report(session, until, len(due), steps),
+                              _mail_line(session, settings)))
+
+
+def _mail_line(session: so.Session, settings: Settings) -> str:
+    statuses = Counter(session.scalars(sa.select(OutboxMessage.status)))
+    where = "SMTP" if settings.smtp_url else str(settings.instance_path / "mail")
+    waiting = statuses["pending"] + statuses["sending"] + statuses["failed"]
+    return f"Mail: {statuses['sent']} delivered ({where}), {waiting} not delivered."
 
 
 def _report(session: so.Session, until: dt.datetime, done: int,

@@ -15,8 +15,8 @@ import sqlalchemy.orm as so
 from click.testing import CliRunner
 
 from models import (AuditEntry, Call, Certificate, Cohort, ConsensusScore, EvaluatorAssignment,
-                    InfoEvent, MicroCredentialDescription, Milestone, Pilot, Report,
-                    RequirementCheck, ReviewScore, Submission, SubmissionVersion, User)
+                    InfoEvent, MicroCredentialDescription, Milestone, OutboxMessage, Pilot,
+                    Report, RequirementCheck, ReviewScore, Submission, SubmissionVersion, User)
 from workflow import seed
 from workflow.cli import main
 from workflow.directory import valid_business_id
@@ -349,6 +349,12 @@ def test_the_procurement_ends_closed_with_a_contract_after_the_standstill(whole_
         assert procurement.standstill_last_day == standstill_last_day(
             procurement.decision_delivered_at)
         assert helsinki_date(procurement.contract_signed_at) > procurement.standstill_last_day
+        # The decision letters left by mail when the decision was delivered: the standstill
+        # counts from their sending (DOMAIN §4).
+        letters = session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.kind == "procurement_decision")).all()
+        assert letters and {(m.status, m.sent_at) for m in letters} == {
+            ("sent", seed.JOTPA_DECISION_DELIVERED)}
         assert states(session, JOTPA) == {
             "jsamk": "awarded", "tampere": "awarded", "osaamispolku": "not_awarded",
             "koskilaakso": "excluded", "helsinki": "withdrawn"}
@@ -520,7 +526,7 @@ def test_replaying_is_deterministic(whole_story, fresh_database, instance):
 
 
 def test_a_step_the_engine_refuses_stops_the_replay_and_names_the_step(fresh_database,
-                                                                      monkeypatch):
+                                                                      instance, monkeypatch):
     """If a timeline step is refused, does the replay stop and say which step and why?"""
     def close_early(scene: seed.Scene) -> None:
         scene.fire(scene.esr_call(), "close", "anna")
@@ -531,13 +537,14 @@ def test_a_step_the_engine_refuses_stops_the_replay_and_names_the_step(fresh_dat
     monkeypatch.setattr(seed, "TIMELINE", [*first, broken])
 
     with pytest.raises(seed.ReplayError, match="Anna closes the call too early"):
-        seed.replay(fresh_database(), seed.hki(2024, 6, 1, 12))
+        seed.replay(fresh_database(), seed.hki(2024, 6, 1, 12), instance_path=instance)
 
 
-def test_a_replay_up_to_the_deadline_is_closed_by_the_clock(fresh_database):
+def test_a_replay_up_to_the_deadline_is_closed_by_the_clock(fresh_database, instance):
     """Does a demo started at 3.6.2024 16.16 show the ESR call closed by the clock?"""
     factory = fresh_database()
-    report = seed.replay(factory, seed.ESR_DEADLINE + dt.timedelta(minutes=1))
+    report = seed.replay(factory, seed.ESR_DEADLINE + dt.timedelta(minutes=1),
+                         instance_path=instance)
     with factory() as session:
         assert call(session, ESR).state == "closed"
         assert states(session, ESR)["jsamk"] == "submitted"

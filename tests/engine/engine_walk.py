@@ -31,6 +31,8 @@ from workflow.pilots.rules import pilots_of, report_framework
 from workflow.spec import Party, Step, Workflow
 from workflow.timeutil import HELSINKI
 
+from support.mail import send_mail
+
 UTC = dt.timezone.utc
 
 
@@ -332,6 +334,7 @@ class JotpaProcurementWalker(Walker):
         elif trigger == "start_final_reporting":
             self.report_every_pilot(obj)
         elif trigger == "sign_contract":
+            send_mail(self.session)  # the standstill counts from the decision letters' sending
             self.move_clock_to(helsinki(*(obj.standstill_last_day + dt.timedelta(days=1))
                                         .timetuple()[:3]))
 

@@ -13,6 +13,8 @@ from workflow.pilots.reports import update_esr_final_report
 from workflow.submissions import create_draft, update_content
 from workflow.timeutil import parse_instant
 
+from support.mail import send_mail
+
 UTC = dt.timezone.utc
 MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -145,6 +147,7 @@ def test_contract_waits_for_the_standstill_past_midsummer(session, clock, walker
     procurement = walk.reach("decided")
     clock.set(helsinki(2024, 6, 7, 10, 0))
     entry = fire(session, procurement, "deliver_decision", walk.admin)
+    send_mail(session)  # the letters leave at once
     assert procurement.decision_delivered_at == helsinki(2024, 6, 7, 10, 0)
     assert procurement.standstill_last_day == dt.date(2024, 6, 24)
     assert entry.data == {"standstill_last_day": "2024-06-24"}

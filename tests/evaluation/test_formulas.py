@@ -176,3 +176,27 @@ def test_the_funding_line_falls_where_the_budget_runs_out():
         (5, False, "amount_missing")]
     assert rows[1].cumulative == D(450000)
     assert all(r.funded for r in funding_line(ranked, {**amounts, 5: D(1)}, None))
+
+
+def test_points_are_exact_whatever_form_the_scores_come_in():
+    """Is a criterion's score, and the points it gives, the exact fraction whether the scores
+    come as Decimals (4.0 and 4 alike), ints or fractions, whole or not, and with a scale that
+    does not start at 0?"""
+    odd = CriterionSpec(7, "scored", D("33.33"), 0, 5)
+    from_one = CriterionSpec(8, "scored", D(15), 1, 4)
+    [result] = evaluate([odd, from_one], [Entry(1, {
+        7: [D("4.0"), 5, Fraction(9, 2)],                  # mean 4.5
+        8: [D(2), D(3), 2]})])                             # mean 7/3
+    need, horizontal = result.criteria
+    assert need.score == Fraction(9, 2) and need.points == Fraction("29.997")
+    assert horizontal.score == Fraction(7, 3)
+    assert horizontal.points == 15 * (Fraction(7, 3) - 1) / 3 == Fraction(20, 3)
+    assert result.total == Fraction("29.997") + Fraction(20, 3)
+    assert all(type(v) is Fraction for line in result.criteria
+               for v in (line.score, line.points, *line.evaluator_scores))
+    assert display(result.total) == D("36.66")
+    # The scale's ends are in it; a half point past them is not.
+    assert scored_points(from_one, 1) == 0 and scored_points(from_one, D("4.00")) == 15
+    for outside in (Fraction(1, 2), D("4.5"), 5):
+        with pytest.raises(ValueError):
+            scored_points(from_one, outside)

@@ -14,6 +14,7 @@ from workflow.permissions import can_read_content
 
 from support import helsinki
 from support.evaluation import quality
+from support.mail import send_mail
 
 
 def test_a_procurement_from_opening_to_contract(session, clock, admin, evaluators, review,
@@ -74,6 +75,7 @@ def test_awards_by_ranking_then_decision_standstill_and_contract(session, clock,
     # Before delivery the bidders see no ranking; the decision document previews the standstill.
     assert ranking_view(session, call, t1.created_by) is None
     fire(session, call, "deliver_decision", admin)
+    send_mail(session)  # the letters leave at once: the standstill counts from 7.6.
     assert call.standstill_last_day == dt.date(2024, 6, 24)
 
     doc = decisions.procurement_decision_document(session, call, t1, "en").text
@@ -111,7 +113,7 @@ def test_awards_by_ranking_then_decision_standstill_and_contract(session, clock,
     clock.set(helsinki(2024, 6, 25, 0, 0))
     fire(session, call, "sign_contract", admin)
     assert call.state == "contracted"
-    assert decisions.standstill(call).contract_from == dt.date(2024, 6, 25)
+    assert decisions.standstill(session, call).contract_from == dt.date(2024, 6, 25)
 
 
 def test_a_tender_is_scored_only_with_complete_quality_scores(session, admin, evaluators,

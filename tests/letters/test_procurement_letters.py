@@ -7,7 +7,7 @@ import datetime as dt
 
 from workflow.engine import fire
 from workflow.evaluation import decisions
-from workflow.scheduler import letters
+from workflow.outbox import enqueue_decision
 from workflow.scheduler.preferences import update_preferences
 
 SUBJECT = {"en": "Procurement decision: jotpa call", "sv": "Upphandlingsbeslut: jotpa call"}
@@ -80,7 +80,7 @@ def test_sweeping_again_or_delivering_the_same_decision_again_sends_nothing_more
     run_sweep()
     run_sweep()
     clock.set(clock.now() + dt.timedelta(hours=1))
-    letters.enqueue_decision(session, call, clock.now())
+    enqueue_decision(session, call, clock.now())
     run_sweep()
 
     assert len(outbox(kind="procurement_decision")) == len(tenders)
@@ -108,3 +108,20 @@ def test_a_refusing_server_gets_each_decision_once_it_recovers(session, clock, a
     run_sweep()
     assert [len(decisions_to(smtp_server, t.created_by)) for t in tenders] == [1, 1, 1, 1]
     assert {(r.status, r.attempts) for r in rows} == {("sent", 2)}
+
+
+def test_the_decision_document_stays_as_delivered(session, delivered_procurement, outbox):
+    """After delivery, does each bidder's decision document (the page and PDF show it) stay
+    the one mailed, in every language, also when data it quotes changes later (a bidder's
+    name)?"""
+    call, (t1, t2, t3, t4), _ = delivered_procurement()
+    (mail,) = outbox(kind="procurement_decision", object_id=t1.id)
+    t3.organisation.name = "Uusi nimi Oy"
+    session.flush()
+
+    for locale in ("fi", "sv", "en"):
+        document = decisions.decision_document(session, t1.created_by, t1, locale)
+        assert "Tarjoaja 3" in document.text and "Uusi nimi" not in document.text
+    assert decisions.decision_document(session, t1.created_by, t1, "en").as_json() == (
+        mail.data["letter"])
+    assert "Uusi nimi" in decisions.compose(session, t1, "en").text  # the data did change

@@ -12,7 +12,9 @@ every folder, whether the whole suite runs or one folder alone.
 - support.pilots: a Jotpa procurement's `Flow` to its contract and pilot delivery,
   micro-credential descriptions, and the shared schemas with their validators.
 - support.mail: a real SMTP server (`smtp_server`, told to refuse for a while), `settings`
-  pointing at it, `run_sweep()`, the `outbox(...)` rows and `reminders_to(address)`.
+  pointing at it, `run_sweep()`, the `outbox(...)` rows and `reminders_to(address)`; and
+  `send_mail(session)`, the scheduler's delivery to a server that accepts everything (a
+  procurement's standstill counts from the sending of its decision letters).
 
 The modules with fixtures are plugins registered by tests/conftest.py (`pytest_plugins`): their
 fixtures are available in every folder, and a folder's conftest.py overrides any of them.

@@ -1,10 +1,14 @@
 """Mail, for tests/scheduler and tests/letters (a plugin of tests/conftest.py): a real SMTP
 server (aiosmtpd in a thread on 127.0.0.1) that can be told to refuse mail for a while,
 `settings` pointing at it, `run_sweep()` running the scheduler's whole pass on the test's
-session at the frozen clock's now, and the outbox rows (`outbox(...)`)."""
+session at the frozen clock's now, and the outbox rows (`outbox(...)`). Without a server,
+`send_mail(session)` lets the scheduler deliver what is due to a server that accepts
+everything: for scenes where the mail must have left (the standstill counts from the sending
+of the procurement decision letters), not be read."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import email
 import email.policy
@@ -21,8 +25,9 @@ from aiosmtpd.controller import Controller
 from models import OutboxMessage
 from workflow import clock as clock_module
 from workflow.config import Settings
-from workflow.scheduler import letters
+from workflow.outbox import KINDS as LETTER_KINDS
 from workflow.scheduler.mailer import SmtpTransport
+from workflow.scheduler.outbox import DeliveryReport, deliver
 from workflow.scheduler.sweep import SweepReport, sweep, units_on
 
 from support.web import BASE_URL
@@ -81,6 +86,29 @@ class RecordingHandler:
         return "250 2.0.0 OK"
 
 
+class AcceptingTransport:
+    """A mail server that accepts every message (and keeps it)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[AcceptingTransport]:
+        yield self
+
+    def send(self, message: EmailMessage) -> None:
+        self.messages.append(message)
+
+
+def send_mail(session: so.Session) -> DeliveryReport:
+    """The scheduler's delivery of what is due at the clock's now, on the test's session, to a
+    server that accepts everything."""
+    settings = Settings(instance_path=Path("."), database_url="", secret_key=None,
+                        smtp_url=None, mail_from="hankeflow@hankeflow.example",
+                        base_url=BASE_URL, timezone="Europe/Helsinki")
+    return deliver(units_on(session), AcceptingTransport(), settings)
+
+
 @dataclasses.dataclass
 class SmtpServer:
     handler: RecordingHandler
@@ -136,7 +164,7 @@ def reminders_to(session: so.Session, smtp_server: SmtpServer) -> Callable[[str]
         received = smtp_server.to(address)
         kinds = dict(session.execute(sa.select(OutboxMessage.id, OutboxMessage.kind).where(
             OutboxMessage.id.in_([r.outbox_id for r in received]))).all())
-        return [r for r in received if kinds[r.outbox_id] not in letters.KINDS]
+        return [r for r in received if kinds[r.outbox_id] not in LETTER_KINDS]
     return mails
 
 

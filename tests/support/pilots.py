@@ -26,6 +26,7 @@ from workflow.pilots.descriptions import add_description
 from workflow.submissions import create_draft
 
 from support import JOTPA_DEADLINE, JOTPA_OPENS, helsinki
+from support.mail import send_mail
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "../shared/schemas"
 
@@ -145,6 +146,7 @@ class Flow:
         fire(self.session, call, "decide", self.admin)
         self.at(2024, 6, 7, 12, 0)
         fire(self.session, call, "deliver_decision", self.admin)
+        send_mail(self.session)  # the decision letters leave: the standstill runs from then
         self.at(2024, 6, 25, 9, 0)
         fire(self.session, call, "sign_contract", self.admin)
 

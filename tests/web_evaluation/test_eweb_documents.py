@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from test_eweb_pdf import pdf_of, text_of
+
 from workflow.engine import fire
 from workflow.evaluation import decisions
+from workflow.evaluation.ranking import build_ranking
 
+from support.evaluation import scores
+from support.mail import send_mail
 from support.web import body, cell
 
 
@@ -31,6 +36,7 @@ def test_a_bidder_sees_its_own_points_and_never_another_bidders_price(
     tender's position and total, the standstill dates and the appeal instructions, but never
     another bidder's price or content?"""
     call, (t1, t2, t3, t4), _team = delivered_procurement()
+    send_mail(session)  # the letters leave with the delivery: the standstill runs from 7.6.
     bidder = t1.created_by                                    # English, 80 points, second
     client = login(bidder)
 
@@ -144,3 +150,55 @@ def test_an_applicant_sees_the_esr_decision_letter_and_results(session, admin, e
         assert "250,000" not in results and "200,000" not in results
     data = api_get(f"/calls/{call.id}/ranking", applicant).get_json()
     assert [e["own"] for e in data["entries"]] == [False, False, True]
+
+
+def test_the_esr_decision_page_and_pdf_keep_the_letter_as_issued(session, admin, applications,
+                                                                 evaluators, review, login,
+                                                                 outbox):
+    """An application is approved while first in the ranking; another one, evaluated later,
+    then passes it and is approved too. Do the first applicant's decision page and PDF still
+    say what was decided and mailed then (first of two), in every language, and not what the
+    ranking says now?"""
+    call, (first, later) = applications("250000", "200000")
+    applicant = first.created_by
+    applicant.locale = "en"
+    team = evaluators(2)
+    for evaluator in team:
+        review(first, evaluator, scores(4, 4, 4, 2))
+    fire(session, first, "complete_evaluation", admin)
+    fire(session, first, "approve", admin, data={"granted_amount": Decimal("250000")})
+    (mail,) = outbox(kind="funding_decision", object_id=first.id)
+    issued = decisions.Letter.from_json(mail.data["letter"])  # in the recipient's language
+    assert "Position in the ranking: 1 of 2." in issued.text
+
+    for evaluator in team:
+        review(later, evaluator, scores(5, 5, 5, 3))
+    fire(session, later, "complete_evaluation", admin)
+    fire(session, later, "approve", admin, data={"granted_amount": Decimal("200000")})
+    assert [r.submission for r in build_ranking(session, call).rows] == [later, first]
+    assert "Position in the ranking: 2 of 2." in decisions.compose(session, first, "en").text
+
+    client = login(applicant)
+    page = body(client.get(f"/evaluation/submissions/{first.id}/decision"))
+    assert "Position in the ranking: 1 of 2." in page and "2 of 2" not in page
+    assert decisions.decision_document(session, applicant, first, "en") == issued
+    finnish = decisions.decision_document(session, applicant, first, "fi").text
+    assert decisions.translate(decisions.POSITION, "fi", position=1, count=2) in finnish
+    text = text_of(pdf_of(client.get(f"/evaluation/submissions/{first.id}/decision.pdf")))
+    assert "Position in the ranking: 1 of 2." in text and "2 of 2" not in text
+
+
+def test_the_evaluation_pages_name_a_submission_by_the_title_received(session, admin,
+                                                                      applications, login):
+    """An applicant renamed its application in the working copy after submitting, without
+    submitting again: do the evaluation pages name it as it was received?"""
+    call, (app,) = applications("250000")
+    received = app.content["title"]
+    app.content = {**app.content, "title": "Tallennettu mutta ei jätetty"}
+    session.flush()
+    client = login(admin)
+    for path in (f"/evaluation/calls/{call.id}", f"/evaluation/calls/{call.id}/ranking",
+                 f"/evaluation/submissions/{app.id}/checks",
+                 f"/evaluation/submissions/{app.id}/reviews"):
+        page = body(client.get(path))
+        assert received in page and "Tallennettu" not in page, path

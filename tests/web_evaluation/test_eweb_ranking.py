@@ -20,6 +20,7 @@ from workflow.i18n import translate
 from workflow.web.evaluation.common import FLAG_LABELS, SEPARATED_BY
 
 from support.evaluation import quality
+from support.mail import send_mail
 from support.web import body, cell
 
 
@@ -146,6 +147,7 @@ def test_opening_record_award_and_standstill(session, clock, admin, tenders, qua
     clock.set(dt.datetime(2024, 6, 7, 7, 0, tzinfo=dt.timezone.utc))
     fire(session, call, "decide", admin, comment="Paras hinta-laatusuhde.")
     fire(session, call, "deliver_decision", admin)
+    send_mail(session)
     session.commit()
     page = body(client.get(f"/evaluation/calls/{call.id}/ranking"))
     assert cell(page, "standstill-last-day") == "24 June 2024"

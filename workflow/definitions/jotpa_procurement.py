@@ -43,9 +43,11 @@ JOTPA_PROCUREMENT = Workflow(
         step("deliver_decision", S.DECIDED, S.STANDSTILL, by=[ADMIN, SYSTEM],
              label=N_("Deliver decision"), effects=[e.deliver_decision],
              mails=[e.mail_decision]),
-        # Each micro-credential described in an awarded tender becomes a pilot.
+        # Only after the standstill, which runs from the sending of the last decision
+        # letter. Each micro-credential described in an awarded tender becomes a pilot.
         step("sign_contract", S.STANDSTILL, S.CONTRACTED, by=[ADMIN], label=N_("Sign contract"),
-             guards=[g.standstill_over], effects=[e.sign_contract, pilots.create_pilots]),
+             guards=[g.decision_letters_sent, g.standstill_over],
+             effects=[e.sign_contract, pilots.create_pilots]),
         step("start_pilot_delivery", S.CONTRACTED, S.PILOT_DELIVERY, by=[ADMIN],
              label=N_("Start pilot delivery"), guards=[pilots.pilots_ready]),
         step("start_final_reporting", S.PILOT_DELIVERY, S.FINAL_REPORTING, by=[ADMIN],

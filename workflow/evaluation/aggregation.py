@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -29,10 +30,21 @@ Number = Decimal | int | Fraction
 
 def exact(value: Number) -> Fraction:
     """A finite Decimal or int as an exact fraction."""
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"not a finite number: {value}")
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, Fraction)):
+    if type(value) is Fraction:  # immutable: already exact
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a finite number: {value}")
+        return _decimal_fraction(value)
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
         raise TypeError(f"not a number: {value!r}")
+    return Fraction(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal_fraction(value: Decimal) -> Fraction:
+    # Scores, weights, thresholds and margins repeat a few values over a whole ranking: each
+    # is converted once. Equal Decimals (4 and 4.0) are the same fraction.
     return Fraction(value)
 
 
@@ -67,7 +79,10 @@ class CriterionSpec:
 
     def check_score(self, score: Number) -> Fraction:
         value = exact(score)
-        if not self.scale_min <= value <= self.scale_max:
+        # scale_min <= value <= scale_max, compared as integers (the scale is whole numbers,
+        # the denominator positive): a comparison of fractions costs far more.
+        if not (self.scale_min * value.denominator <= value.numerator
+                <= self.scale_max * value.denominator):
             raise ValueError(f"score {score} outside {self.scale_min}–{self.scale_max}")
         return value
 
@@ -137,7 +152,11 @@ class Result:
 
 def mean(values: Iterable[Number]) -> Fraction | None:
     values = [exact(v) for v in values]
-    return sum(values, Fraction(0)) / len(values) if values else None
+    if not values:
+        return None
+    if all(v.denominator == 1 for v in values):  # whole scores, the usual case: one division
+        return Fraction(sum(v.numerator for v in values), len(values))
+    return sum(values, Fraction(0)) / len(values)
 
 
 def criterion_score(scores: Sequence[Number], consensus: Number | None = None) -> Fraction | None:
@@ -147,7 +166,10 @@ def criterion_score(scores: Sequence[Number], consensus: Number | None = None) -
 
 def scored_points(spec: CriterionSpec, score: Number) -> Fraction:
     """points = weight × (score − scale_min) / (scale_max − scale_min)."""
-    return exact(spec.weight) * (spec.check_score(score) - spec.scale_min) / spec.span
+    weight, value = exact(spec.weight), spec.check_score(score)
+    # The same product as one fraction (one normalisation instead of three).
+    return Fraction(weight.numerator * (value.numerator - spec.scale_min * value.denominator),
+                    weight.denominator * value.denominator * spec.span)
 
 
 def price_points(lowest: Number, offered: Number, max_points: Number) -> Fraction:

@@ -4,10 +4,12 @@ decision letter per application, a reasoned procurement decision per bidder with
 its points per criterion, the standstill and the appeal instructions — in each locale.
 
 Each document is a `workflow.letter.Letter` (a subject and sections), built from the recorded
-data (the same ranking as the pages): the printable page shows it, and the mail of the decision
-(`scheduler.letters`, written into the outbox in the transaction of the decision step) carries
-the one written then. `letters_for()` / `decision_letters()` give each recipient's letter in
-their language.
+data (the same ranking as the pages) and from the version of each submission that counts. When
+the decision is made known (an ESR decision; a procurement decision's delivery) `issue()` keeps
+the document in every language (`IssuedDecision`): from then on the printable page, its PDF and
+the mail (`workflow.outbox`, written into the outbox in the same transaction) show that text,
+whatever changes later; before it, administrators see it built from the current data.
+`letters_for()` / `decision_letters()` give each recipient's letter in their language.
 """
 from __future__ import annotations
 
@@ -19,19 +21,21 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import AuditEntry, Call, Submission, User, UserRole
+from models import (FUNDING_DECISION, PROCUREMENT_DECISION, AuditEntry, Call, IssuedDecision,
+                    Submission, User, UserRole)
 
 from ..engine import fire
 from ..errors import WorkflowError, not_allowed
-from ..i18n import N_, translate
+from ..i18n import LOCALES, N_, translate
 from ..letter import Letter, Section
 from ..permissions import is_admin, is_own_organisation
-from ..timeutil import helsinki_date, standstill_last_day
+from ..timeutil import helsinki_date
 from . import formatting as fmt
 from . import qualification
 from . import queries as q
 from .explain import formula_lines
 from .ranking import CallRanking, RankingRow, build_ranking, results_public
+from .standstill import letter_delivery
 
 # ESR -----------------------------------------------------------------------------------------
 
@@ -138,7 +142,8 @@ def award_by_ranking(session: so.Session, actor: User, call: Call, *,
         raise WorkflowError("invalid_input", N_("Award at least one tender."))
     entries = []
     qualified = session.scalars(sa.select(Submission).where(
-        Submission.call_id == call.id, Submission.state == "qualified").order_by(Submission.id))
+        Submission.call_id == call.id, Submission.state == "qualified")
+        .options(so.selectinload(Submission.assignments)).order_by(Submission.id))
     for tender in qualified:
         entries.append(fire(session, tender, "score", actor))
     awarded = 0
@@ -153,19 +158,22 @@ def award_by_ranking(session: so.Session, actor: User, call: Call, *,
 
 @dataclasses.dataclass(frozen=True)
 class Standstill:
-    delivered_at: dt.datetime | None
-    last_day: dt.date | None
-    contract_from: dt.date | None
+    delivered_at: dt.datetime | None    # the delivery step: the letters written
+    unsent: int                         # bidders whose letter has not been sent yet
+    last_day: dt.date | None            # counted from the last letter sent so far
+    contract_from: dt.date | None       # the day after it (with every letter sent)
 
 
-def standstill(call: Call, *, if_delivered_at: dt.datetime | None = None) -> Standstill:
-    """The standstill of a delivered decision (or, for a preview, of one delivered at
-    `if_delivered_at`): its last day and the first day the contract may be signed."""
-    delivered = call.decision_delivered_at or if_delivered_at
-    if delivered is None:
-        return Standstill(None, None, None)
-    last = call.standstill_last_day or standstill_last_day(delivered)
-    return Standstill(delivered, last, last + dt.timedelta(days=1))
+def standstill(session: so.Session, call: Call) -> Standstill:
+    """The standstill of a delivered decision, as the `sign_contract` guards see it: its last
+    day (`Call.standstill_last_day`, counted from the later of the delivery and the last letter
+    sent, evaluation.standstill), the first day the contract may be signed, and how many
+    bidders' letters have not been sent yet (while any has not, no contract)."""
+    if call.decision_delivered_at is None or call.standstill_last_day is None:
+        return Standstill(None, 0, None, None)
+    last = call.standstill_last_day
+    return Standstill(call.decision_delivered_at, letter_delivery(session, call.id).unsent,
+                      last, last + dt.timedelta(days=1))
 
 
 # Documents -----------------------------------------------------------------------------------
@@ -250,8 +258,10 @@ def decision_entry(session: so.Session, call: Call) -> AuditEntry | None:
     return _last_entry(session, call, ("decide",))
 
 
-def _title(submission: Submission) -> str:
-    return str(submission.content.get("title") or f"#{submission.id}")
+def _title(session: so.Session, submission: Submission) -> str:
+    """The title received (the version that counts), never the working copy's."""
+    return (q.title_of(q.counted_versions(session, [submission.id]).get(submission.id))
+            or f"#{submission.id}")
 
 
 def _points_lines(session: so.Session, ranking: CallRanking, row: RankingRow,
@@ -306,7 +316,7 @@ def funding_decision_letter(session: so.Session, submission: Submission, locale:
     t = functools.partial(translate, locale=locale)
     call = submission.call
     ranking = ranking or build_ranking(session, call)
-    title = _title(submission)
+    title = _title(session, submission)
     entry = _last_entry(session, submission, ("approve", "reject", "mark_ineligible"))
     if submission.granted_amount is not None and entry and entry.trigger == "approve":
         decision = t(APPROVED, title=title, amount=fmt.euros(submission.granted_amount, locale))
@@ -385,9 +395,10 @@ def procurement_decision_document(session: so.Session, call: Call, tender: Submi
         sections.append(Section.of(t(H_YOUR_POINTS), lines))
     sections.append(Section.of(t(H_FORMULA), formula_lines(call, ranking.criteria,
                                                            ranking.settings, locale)))
-    period = standstill(call)
+    # Written at the delivery: the days as counted from it (the letter leaves within a minute).
+    last = call.standstill_last_day
     sections.append(Section.of(t(H_STANDSTILL), [
-        t(STANDSTILL_DAYS, day=period.last_day, next=period.contract_from) if period.last_day
+        t(STANDSTILL_DAYS, day=last, next=last + dt.timedelta(days=1)) if last
         else t(STANDSTILL_PENDING)]))
     sections.append(Section.of(t(H_APPEAL), [t(PROCUREMENT_RECTIFICATION),
                                              t(MARKET_COURT_APPEAL), t(EMAIL_DELIVERY)]))
@@ -397,7 +408,9 @@ def procurement_decision_document(session: so.Session, call: Call, tender: Submi
 def decision_document(session: so.Session, viewer: User | None, submission: Submission,
                       locale: str) -> Letter | None:
     """The decision document of one submission for the printable page: administrators and
-    the submission's own organisation once the decision is made known; None otherwise."""
+    the submission's own organisation once the decision is made known; None otherwise. Once
+    issued, the document as issued (what the mail said); before it (administrators only) as
+    the current data would have it."""
     call = submission.call
     own = is_own_organisation(viewer, submission)
     if not is_admin(viewer):
@@ -405,9 +418,51 @@ def decision_document(session: so.Session, viewer: User | None, submission: Subm
                  else submission.state in ESR_DECIDED)
         if not (own and known):
             return None
-    if call.kind == "jotpa":
-        return procurement_decision_document(session, call, submission, locale)
-    return funding_decision_letter(session, submission, locale)
+    issued = issued_letters(session, submission)
+    if issued is not None and locale in issued:
+        return issued[locale]
+    return compose(session, submission, locale)
+
+
+def compose(session: so.Session, submission: Submission, locale: str, *,
+            ranking: CallRanking | None = None) -> Letter:
+    """The submission's decision document as the current data has it."""
+    if submission.kind == "jotpa":
+        return procurement_decision_document(session, submission.call, submission, locale,
+                                             ranking=ranking)
+    return funding_decision_letter(session, submission, locale, ranking=ranking)
+
+
+def issue(session: so.Session, submission: Submission, issued_at: dt.datetime, now: dt.datetime,
+          *, ranking: CallRanking | None = None) -> dict[str, Letter]:
+    """Keep the submission's decision document in every language as issued at `issued_at`
+    (the decision's instant: the same decision issued again keeps its first text), and
+    return it by locale."""
+    kind = PROCUREMENT_DECISION if submission.kind == "jotpa" else FUNDING_DECISION
+    kept = session.scalar(sa.select(IssuedDecision).where(
+        IssuedDecision.submission_id == submission.id, IssuedDecision.kind == kind,
+        IssuedDecision.issued_at == issued_at))
+    if kept is None:
+        ranking = ranking or build_ranking(session, submission.call)
+        kept = IssuedDecision(submission_id=submission.id, kind=kind, issued_at=issued_at,
+                              created_at=now, letters={
+                                  locale: compose(session, submission, locale,
+                                                  ranking=ranking).as_json()
+                                  for locale in LOCALES})
+        session.add(kept)
+        session.flush()
+    return {locale: Letter.from_json(letter) for locale, letter in kept.letters.items()}
+
+
+def issued_letters(session: so.Session, submission: Submission) -> dict[str, Letter] | None:
+    """The submission's latest issued decision document by locale; None before one is."""
+    kept = session.scalar(sa.select(IssuedDecision)
+                          .where(IssuedDecision.submission_id == submission.id)
+                          .order_by(IssuedDecision.issued_at.desc(), IssuedDecision.id.desc())
+                          .limit(1))
+    if kept is None:
+        return None
+    return {locale: Letter.from_json(letter) for locale, letter in kept.letters.items()}
 
 
 def recipients(session: so.Session, submission: Submission) -> list[User]:
@@ -428,21 +483,19 @@ PROCUREMENT_DECIDED = ("decided", "standstill", "contracted", "pilot_delivery",
 
 
 def letters_for(session: so.Session, submission: Submission, *,
-                ranking: CallRanking | None = None) -> list[OutgoingLetter]:
-    """The decision letter of one submission once per recipient, in the recipient's language
-    (written once per language)."""
-    call = submission.call
-    ranking = ranking or build_ranking(session, call)
-    written: dict[str, Letter] = {}
+                ranking: CallRanking | None = None,
+                letters: dict[str, Letter] | None = None) -> list[OutgoingLetter]:
+    """The decision letter of one submission once per recipient, in the recipient's language:
+    from `letters` (by locale; `issue()` gives them), else the issued ones, else written now
+    (once per language)."""
+    letters = letters or issued_letters(session, submission) or {}
     out = []
     for user in recipients(session, submission):
-        if user.locale not in written:
-            written[user.locale] = (
-                procurement_decision_document(session, call, submission, user.locale,
-                                              ranking=ranking)
-                if call.kind == "jotpa" else
-                funding_decision_letter(session, submission, user.locale, ranking=ranking))
-        out.append(OutgoingLetter(user, submission, written[user.locale]))
+        locale = user.locale if user.locale in LOCALES else "fi"
+        if locale not in letters:
+            ranking = ranking or build_ranking(session, submission.call)
+            letters[locale] = compose(session, submission, locale, ranking=ranking)
+        out.append(OutgoingLetter(user, submission, letters[locale]))
     return out
 
 

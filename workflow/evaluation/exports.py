@@ -86,7 +86,7 @@ def summary_table(ranking: CallRanking, locale: str) -> tuple[list[str], list[li
     for row in ranking.rows:
         r, s = row.result, row.submission
         line: list[Any] = [row.ranked.position, s.id, s.organisation.name,
-                           str(s.content.get("title") or ""), t(labels.get(s.state, s.state)),
+                           row.title, t(labels.get(s.state, s.state)),
                            row.reviews]
         line += [display(item.points) for item in r.criteria]
         if call.kind == "jotpa":

@@ -73,7 +73,7 @@ class Proposal:
 
 def assignable_submissions(session: so.Session, call: Call) -> list[Submission]:
     rows = session.scalars(
-        sa.select(Submission)
+        sa.select(Submission).options(so.selectinload(Submission.assignments))
         .where(Submission.call_id == call.id, Submission.state.in_(ASSIGNABLE[call.kind]))
         .order_by(Submission.id))
     return [s for s in rows if not is_sealed(s)]

@@ -5,7 +5,7 @@ queries, never one per row.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,15 @@ from models import (ConsensusScore, Criterion, EvaluationSettings, EvaluatorAssi
                     RequirementCheck, ReviewScore, Submission, SubmissionVersion)
 
 from .aggregation import CriterionSpec
+
+# `once(name, call_id, load)`: what one call needs (its settings, its criteria) loaded once for
+# a whole list. The guards pass `spec.Context.once`, which keeps it while
+# `engine.available_triggers` evaluates a list; `load_now` loads it when asked.
+Once = Callable[[str, Any, Callable[[], Any]], Any]
+
+
+def load_now(name: str, key: Any, load: Callable[[], Any]) -> Any:
+    return load()
 
 
 def criteria_of(session: so.Session, call_id: int) -> list[Criterion]:
@@ -50,6 +59,15 @@ def spec_of(criterion: Criterion) -> CriterionSpec:
 
 def specs_of(criteria: Iterable[Criterion]) -> list[CriterionSpec]:
     return [spec_of(c) for c in criteria if c.kind in ("scored", "price")]
+
+
+def call_criteria(session: so.Session, call_id: int, once: Once = load_now) -> list[Criterion]:
+    return once("call_criteria", call_id, lambda: criteria_of(session, call_id))
+
+
+def call_settings(session: so.Session, call_id: int,
+                  once: Once = load_now) -> EvaluationSettings:
+    return once("call_settings", call_id, lambda: settings_of(session, call_id))
 
 
 def settings_of(session: so.Session, call_id: int) -> EvaluationSettings:
@@ -130,6 +148,11 @@ def counted_versions(session: so.Session,
     return {row.submission_id: row for row in rows}
 
 
+def title_of(version: SubmissionVersion | None) -> str:
+    """The title received in a version that counts ("" without one)."""
+    return str((version.content if version else {}).get("title") or "")
+
+
 def money(content: dict[str, Any] | None, field: str) -> Decimal | None:
     """A money field of submitted content, or None when missing or not a positive number."""
     try:
@@ -158,11 +181,11 @@ def reviews_problem(session: so.Session, submission: Submission) -> str | None:
     return reviews_problems(session, [submission])[submission.id]
 
 
-def reviews_problems(session: so.Session, submissions: Sequence[Submission]
-                     ) -> dict[int, str | None]:
+def reviews_problems(session: so.Session, submissions: Sequence[Submission],
+                     once: Once = load_now) -> dict[int, str | None]:
     """Submission id → `reviews_problem`, for a list page: the settings and criteria once per
     call, the scores of all of them in one query."""
-    settings = {call_id: settings_of(session, call_id)
+    settings = {call_id: call_settings(session, call_id, once)
                 for call_id in dict.fromkeys(s.call_id for s in submissions)}
     problems: dict[int, str | None] = {}
     done: dict[int, list[EvaluatorAssignment]] = {}
@@ -176,12 +199,12 @@ def reviews_problems(session: so.Session, submissions: Sequence[Submission]
             done[submission.id] = finished
     if done:
         call_of = {s.id: s.call_id for s in submissions}
-        criteria = {call_id: criteria_of(session, call_id)
+        criteria = {call_id: call_criteria(session, call_id, once)
                     for call_id in dict.fromkeys(call_of[i] for i in done)}
         scores = scores_by_assignment(session, [a.id for rows in done.values() for a in rows])
         for submission_id, finished in done.items():
-            call_criteria = criteria[call_of[submission_id]]
+            of_call = criteria[call_of[submission_id]]
             problems[submission_id] = (
-                "scores_missing" if any(missing_scores(call_criteria, scores[a.id])
+                "scores_missing" if any(missing_scores(of_call, scores[a.id])
                                         for a in finished) else None)
     return problems

@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import Call, Criterion, EvaluationSettings, Submission, User
+from models import Call, Criterion, EvaluationSettings, Submission, SubmissionVersion, User
 
 from ..permissions import is_admin, is_own_organisation
 from . import queries as q
@@ -48,10 +48,17 @@ class RankingRow:
     amount: Decimal | None          # ESR: granted, else requested (budget_total)
     reviews: int                    # submitted reviews that count
     funding: FundingRow | None      # ESR only
+    version: SubmissionVersion | None = None    # the version that counts (DOMAIN §3)
 
     @property
     def result(self) -> Result:
         return self.ranked.result
+
+    @property
+    def title(self) -> str:
+        """The title received, never the working copy's (who may read it is the caller's
+        question)."""
+        return q.title_of(self.version)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,19 +83,20 @@ class CallRanking:
         return max(funded) if funded else None
 
 
-def entries_for(session: so.Session, submissions: list[Submission], *, prices: bool = True
+def entries_for(session: so.Session, submissions: list[Submission],
+                versions: dict[int, SubmissionVersion] | None
                 ) -> tuple[list[Entry], dict[int, int], dict[int, Decimal | None]]:
     """The formulas' input for these submissions: the scores of submitted reviews only (drafts
     and conflicted evaluators never count), the consensus scores, the price or amount read
-    from the version that counts. Also: submitted reviews per submission, and amounts.
-    `prices=False` leaves the versions unread (prices and amounts None): for points without
-    a price criterion, which never read them."""
+    from the version that counts (`versions`, q.counted_versions). Also: submitted reviews per
+    submission, and amounts. `versions=None` leaves prices and amounts None: for points
+    without a price criterion, which never read them."""
     ids = [s.id for s in submissions]
     submitted = {s.id: [a for a in s.assignments if a.completed_at is not None
                         and a.conflict is False] for s in submissions}
     scores = q.score_values(session, [a.id for rows in submitted.values() for a in rows])
     consensus = q.consensus_by_submission(session, ids)
-    versions = q.counted_versions(session, ids) if prices else {}
+    versions = versions or {}
     entries, reviews, amounts = [], {}, {}
     for s in submissions:
         by_criterion: dict[int, list[Decimal]] = {}
@@ -113,10 +121,11 @@ def build_ranking(session: so.Session, call: Call) -> CallRanking:
     specs = q.specs_of(criteria)
     settings = q.settings_of(session, call.id)
     submissions = list(session.scalars(
-        sa.select(Submission)
+        sa.select(Submission).options(so.selectinload(Submission.assignments))
         .where(Submission.call_id == call.id, Submission.state.in_(RANKED_STATES[call.kind]))
         .order_by(Submission.id)))
-    entries, reviews, amounts = entries_for(session, submissions)
+    versions = q.counted_versions(session, [s.id for s in submissions])
+    entries, reviews, amounts = entries_for(session, submissions, versions)
     results = evaluate(specs, entries, disagreement_margin=settings.disagreement_margin,
                        abnormally_low_share=settings.abnormally_low_share)
     ranked = rank(results, specs)
@@ -124,7 +133,8 @@ def build_ranking(session: so.Session, call: Call) -> CallRanking:
                if call.kind == "esr" else {})
     by_id = {s.id: s for s in submissions}
     rows = [RankingRow(r, by_id[r.result.submission_id], amounts[r.result.submission_id],
-                       reviews[r.result.submission_id], funding.get(r.result.submission_id))
+                       reviews[r.result.submission_id], funding.get(r.result.submission_id),
+                       versions.get(r.result.submission_id))
             for r in ranked]
     return CallRanking(call, criteria, specs, settings, rows)
 
@@ -135,7 +145,8 @@ def submission_result(session: so.Session, submission: Submission) -> Result:
     return submission_results(session, [submission])[submission.id]
 
 
-def submission_results(session: so.Session, submissions: list[Submission]) -> dict[int, Result]:
+def submission_results(session: so.Session, submissions: list[Submission],
+                       once: q.Once = q.load_now) -> dict[int, Result]:
     """Submission id → `submission_result`, for a list page: the criteria and settings once per
     call, the scores and consensus of all of them at once. Without price points each entry's
     result depends on that entry only, so evaluating them together changes nothing."""
@@ -144,9 +155,10 @@ def submission_results(session: so.Session, submissions: list[Submission]) -> di
         by_call.setdefault(submission.call_id, []).append(submission)
     results: dict[int, Result] = {}
     for call_id, of_call in by_call.items():
-        specs = [s for s in q.specs_of(q.criteria_of(session, call_id)) if s.kind == "scored"]
-        settings = q.settings_of(session, call_id)
-        entries, _reviews, _amounts = entries_for(session, of_call, prices=False)
+        specs = [s for s in q.specs_of(q.call_criteria(session, call_id, once))
+                 if s.kind == "scored"]
+        settings = q.call_settings(session, call_id, once)
+        entries, _reviews, _amounts = entries_for(session, of_call, None)
         for result in evaluate(specs, entries, disagreement_margin=settings.disagreement_margin):
             results[result.submission_id] = result
     return results

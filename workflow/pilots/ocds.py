@@ -16,7 +16,8 @@ One release per stage the procurement has reached, each dated when the stage was
 
 Each release is a full picture at its date (later ones repeat what earlier ones said), so any
 one of them can be read alone. Sealing holds here too: nothing about tenders appears before
-they are opened. Organisation ids use the org-id scheme FI-PRO (Finnish business ID).
+they are opened. An award's title and value are those of the tender received (the version
+that counts, DOMAIN §3), never of the bidder's later unsubmitted edits. Organisation ids use the org-id scheme FI-PRO (Finnish business ID).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import Call, Pilot, Report, ReportState, Submission, User
+from models import Call, Pilot, Report, ReportState, Submission, SubmissionVersion, User
 from models.states import ProcurementState as P
 from models.states import TenderState as T
 
@@ -35,6 +36,7 @@ from .. import clock
 from ..config import Settings
 from ..engine import history
 from ..errors import WorkflowError
+from ..evaluation.queries import counted_versions, title_of
 from ..i18n import N_
 from ..permissions import can_view_call
 from ..timeutil import HELSINKI
@@ -180,9 +182,12 @@ def _release(session: so.Session, call: Call, reached: list[str], date: dt.datet
         awarded = session.scalars(
             sa.select(Submission).where(Submission.call_id == call.id, Submission.state == T.AWARDED)
             .order_by(Submission.id)).all()
-        release["awards"] = [_award(session, call, t, parties, "contract" in reached) for t in awarded]
+        received = counted_versions(session, [t.id for t in awarded])
+        release["awards"] = [_award(session, call, t, received.get(t.id), parties,
+                                    "contract" in reached) for t in awarded]
         if "contract" in reached:
-            release["contracts"] = [_contract(session, call, t, reached) for t in awarded]
+            release["contracts"] = [_contract(session, call, t, received.get(t.id), reached)
+                                    for t in awarded]
     if "tenderCancellation" in reached:
         tender["status"] = "cancelled"
     release["parties"] = list(parties.values())
@@ -194,13 +199,18 @@ def _pilots(session: so.Session, tender: Submission) -> list[Pilot]:
                                 .order_by(Pilot.id)))
 
 
-def _award(session: so.Session, call: Call, tender: Submission, parties: dict[str, Any],
+def _price(version: SubmissionVersion | None) -> float | None:
+    return _amount((version.content if version else {}).get("price"))
+
+
+def _award(session: so.Session, call: Call, tender: Submission,
+           version: SubmissionVersion | None, parties: dict[str, Any],
            contracted: bool) -> dict[str, Any]:
     pid = _party_id(tender.organisation.business_id)
     parties.setdefault(pid, {"id": pid, "name": tender.organisation.name, "roles": []})
     parties[pid]["roles"].append("supplier")
     award: dict[str, Any] = {
-        "id": f"award-{tender.id}", "title": str(tender.content.get("title", "")),
+        "id": f"award-{tender.id}", "title": title_of(version),
         # Not in force during the standstill period.
         "status": "active" if contracted else "pending",
         "date": _iso(call.decision_delivered_at),
@@ -208,17 +218,18 @@ def _award(session: so.Session, call: Call, tender: Submission, parties: dict[st
         "items": [{"id": f"pilot-{p.id}", "description": p.description.title,
                    "classification": CPV_TRAINING, "quantity": 1} for p in _pilots(session, tender)],
     }
-    amount = _amount(tender.content.get("price"))
+    amount = _price(version)
     if amount is not None:
         award["value"] = {"amount": amount, "currency": "EUR"}
     return award
 
 
-def _contract(session: so.Session, call: Call, tender: Submission, reached: list[str]) -> dict[str, Any]:
+def _contract(session: so.Session, call: Call, tender: Submission,
+              version: SubmissionVersion | None, reached: list[str]) -> dict[str, Any]:
     pilots = _pilots(session, tender)
     contract: dict[str, Any] = {
         "id": f"contract-{tender.id}", "awardID": f"award-{tender.id}",
-        "title": str(tender.content.get("title", "")),
+        "title": title_of(version),
         "status": "terminated" if "contractTermination" in reached else "active",
         "dateSigned": _iso(call.contract_signed_at),
     }
@@ -228,7 +239,7 @@ def _contract(session: so.Session, call: Call, tender: Submission, reached: list
         last = max(ends)
         contract["period"]["endDate"] = _iso(dt.datetime(last.year, last.month, last.day, 23, 59, 59,
                                                          tzinfo=HELSINKI))
-    amount = _amount(tender.content.get("price"))
+    amount = _price(version)
     if amount is not None:
         contract["value"] = {"amount": amount, "currency": "EUR"}
     if "implementation" in reached:

@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 
 from models import Call, EvaluatorAssignment, OutboxMessage, Report, Submission, User
 
+from ..evaluation.queries import counted_versions, title_of
 from ..timeutil import HELSINKI
 from .reminders import ACCEPTING_CALL_STATES, REPORT_OPEN, REVIEWABLE, signable_from
 
@@ -85,15 +86,16 @@ def digest_items(session: so.Session, now: dt.datetime) -> Digest:
         overdue.append(_review_item("review_overdue", r))
 
     reports = (sa.select(Report.id, Report.due_at, Report.report_type, Report.sequence,
-                         Submission.content)
-               .join(Submission, Submission.id == Report.submission_id)
+                         Report.submission_id)
                .where(Report.state.in_(REPORT_OPEN)))
-    for r in session.execute(reports.where(Report.due_at > now, Report.due_at <= until)
-                             .order_by(Report.due_at).limit(LIMIT + 1)):
-        upcoming.append(_report_item("report_due", r))
-    for r in session.execute(reports.where(Report.due_at <= now)
-                             .order_by(Report.due_at).limit(LIMIT + 1)):
-        overdue.append(_report_item("report_overdue", r))
+    due = session.execute(reports.where(Report.due_at > now, Report.due_at <= until)
+                          .order_by(Report.due_at).limit(LIMIT + 1)).all()
+    late = session.execute(reports.where(Report.due_at <= now)
+                           .order_by(Report.due_at).limit(LIMIT + 1)).all()
+    # The titles received (administrators read the version that counts, not the working copy).
+    received = counted_versions(session, {r.submission_id for r in (*due, *late)})
+    upcoming.extend(_report_item("report_due", r, received) for r in due)
+    overdue.extend(_report_item("report_overdue", r, received) for r in late)
 
     for c in session.execute(sa.select(Call.id, Call.title, Call.standstill_last_day)
                              .where(Call.state == "standstill").order_by(Call.id).limit(LIMIT + 1)):
@@ -145,7 +147,7 @@ def _review_item(what: str, r: sa.Row) -> Item:
                 f"/submissions/{r.submission_id}")
 
 
-def _report_item(what: str, r: sa.Row) -> Item:
+def _report_item(what: str, r: sa.Row, received: dict) -> Item:
     return Item(what, r.due_at, {"report_type": r.report_type, "sequence": r.sequence,
-                                 "title": str((r.content or {}).get("title") or "")},
+                                 "title": title_of(received.get(r.submission_id))},
                 f"/reports/{r.id}")

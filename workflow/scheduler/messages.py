@@ -5,7 +5,7 @@ its wording is true then ("today at 16.15" after downtime, not "tomorrow"), and 
 happened in between stops it: a submitted draft, a completed review, a signed contract. It
 returns a `Mail` in the recipient's language, or the reason to skip it. The one exception is a
 decision letter: it says what was decided when it was delivered, kept with the message
-(`letters.py`); only its greeting, link and footer are added here.
+(`workflow/outbox.py`); only its greeting, link and footer are added here.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from models import (Call, EvaluatorAssignment, Milestone, OutboxMessage, Report, Submission,
                     SubmissionVersion)
 
+from ..evaluation.standstill import letter_delivery
 from ..i18n import LOCALES, N_, translate
 from ..letter import Letter, Section, render_letter
 from ..timeutil import HELSINKI, format_day, format_instant
@@ -303,6 +304,8 @@ def _standstill(session, row, recipient, mail, now, t) -> None:
         raise Skip("no longer in standstill")
     if signable_from(call.standstill_last_day) != row.deadline:
         raise Skip("the standstill period changed")
+    if letter_delivery(session, call.id).unsent:  # the contract waits for them (guards)
+        raise Skip("decision letters not all sent")
     if not recipient.has_role("admin"):
         raise Skip("recipient no longer an administrator")
     from_day = day_text(row.deadline.astimezone(HELSINKI).date(), mail.locale)
@@ -357,7 +360,7 @@ def _receipt(session, row, recipient, mail, now, t) -> None:
 
 
 def _decision(session, row, recipient, mail, now, t) -> None:
-    """A decision letter as it was written when the decision was delivered (scheduler.letters)."""
+    """A decision letter as it was written when the decision was delivered (workflow.outbox)."""
     submission = session.get(Submission, row.object_id)
     if submission is None:
         raise Skip("the submission is gone")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import OutboxMessage, User
+from models import Call, OutboxMessage, Report, Submission, User
 
 from .. import clock
-from ..errors import not_allowed
+from ..engine import record_event
+from ..errors import WorkflowError, not_allowed
+from ..i18n import N_
 from ..permissions import is_admin
 
 # What a user is shown: sent messages, and those that failed (the app shows what the mail
@@ -53,3 +55,33 @@ def failed_deliveries(session: so.Session, actor: User, *, limit: int = 100) -> 
     return list(session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.status == "failed")
         .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+AUDITED = {"submission": Submission, "call": Call, "report": Report}
+
+
+def send_again(session: so.Session, actor: User, message_id: int) -> OutboxMessage:
+    """An administrator sends a failed message again (the recipient's address corrected, the
+    mail server mended): it is pending again with a full set of attempts, under the same
+    Message-ID. A decision letter's resending is recorded in its submission's history. Only a
+    failed message can be sent again, once: a second click finds it pending."""
+    if not is_admin(actor):
+        raise not_allowed()
+    row = session.get(OutboxMessage, message_id)
+    if row is None:
+        raise WorkflowError("not_found", N_("There is no such message."))
+    moved = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=clock.now(), reason="",
+                lease_until=None),
+        execution_options={"synchronize_session": False}).rowcount
+    if not moved:
+        raise WorkflowError("invalid_transition", N_("Only undelivered mail can be sent again."))
+    session.refresh(row)
+    model = AUDITED.get(row.object_type)
+    obj = session.get(model, row.object_id) if model else None
+    if obj is not None:
+        record_event(session, obj, "send_mail_again", actor,
+                     data={"outbox_id": row.id, "kind": row.kind, "recipient_id": row.recipient_id})
+    return row

@@ -8,7 +8,9 @@
 3. *Record* (one transaction per batch): `sent`; or back to `pending` with a later
    `next_attempt_at` (exponential backoff); or `failed` after the last attempt, which tells the
    administrators. The update applies only while the row is still this sender's claim (same
-   `attempts`, still `sending`).
+   `attempts`, still `sending`). A procurement decision letter recorded as sent counts its
+   procurement's standstill again in the same transaction (`evaluation.standstill`: the
+   standstill runs from the sending of the last letter).
 
 A crash between 2 and 3 leaves the row `sending`; when its lease expires it is sent again with
 the same Message-ID: at-least-once delivery to SMTP, deduplicable by the receiver.
@@ -19,8 +21,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -29,9 +30,11 @@ from models import OutboxMessage
 
 from .. import clock
 from ..config import Settings
+from ..evaluation import standstill
+from ..outbox import enqueue
 from .mailer import DeliveryError, Envelope, Transport, build_message, mail_domain, message_id
 from .messages import Skip, compose, preload
-from .reminders import active_admin_ids, insert_ignoring_duplicates
+from .reminders import active_admin_ids
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +145,7 @@ def record_sent(session: so.Session, envelopes: list[Envelope], now: dt.datetime
             .values(status="sent", sent_at=now, lease_until=None, next_attempt_at=None,
                     reason=""),
             execution_options={"synchronize_session": "fetch"}).rowcount
+    standstill.letters_sent(session, [e.outbox_id for e in envelopes])
     if recorded < len(envelopes):
         log.warning("%s sent outbox rows were claimed again before their result was recorded",
                     len(envelopes) - recorded)
@@ -166,6 +170,8 @@ def record(session: so.Session, envelope: Envelope, error: DeliveryError | None,
     else:
         _retry_or_fail(session, row, now, str(error), permanent=error.permanent)
     session.flush()
+    if error is None:
+        standstill.letters_sent(session, [row.id])
     return row.status
 
 
@@ -189,21 +195,6 @@ def notify_failure(session: so.Session, failed: OutboxMessage, now: dt.datetime)
     enqueue(session, dict.fromkeys(active_admin_ids(session)), kind="delivery_failed",
             object_type="outbox", object_id=failed.id, about=failed.due_at, name="failed",
             now=now)
-
-
-def enqueue(session: so.Session, recipients: Mapping[int, dict[str, Any] | None], *, kind: str,
-            object_type: str, object_id: int, about: dt.datetime, name: str,
-            now: dt.datetime) -> int:
-    """Write a message of `kind` about an object to each recipient (user id → the message's
-    `data`), due at once, in the caller's transaction. A message is its unique key (recipient,
-    kind, object, the instant it is `about`, `name`): one already in the outbox is not written
-    again. Returns how many were written."""
-    return insert_ignoring_duplicates(session, OutboxMessage, [dict(
-        recipient_id=recipient_id, kind=kind, object_type=object_type, object_id=object_id,
-        deadline=about, offset_name=name, due_at=now, status="pending", reason="", attempts=0,
-        next_attempt_at=now, subject="", body_text="", body_html="", link="", data=data,
-        created_at=now)
-        for recipient_id, data in recipients.items()])
 
 
 def deliver(units: Units, transport: Transport, settings: Settings, *,

@@ -33,7 +33,6 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.dialects import postgresql, sqlite
 
 from models import (
     Call,
@@ -49,6 +48,7 @@ from models import (
     UserRole,
 )
 
+from ..outbox import insert_ignoring_duplicates
 from ..timeutil import HELSINKI, UTC, local_instant
 
 # An overdue reminder that could not be computed within this long after its moment is no
@@ -458,23 +458,3 @@ DIGEST_RULE = Rule("digest", "day", (DAILY,), frozenset({"daily"}),
 
 
 # Backend-neutral INSERT ... ON CONFLICT DO NOTHING -----------------------------------------
-
-def insert_ignoring_duplicates(session: so.Session, model: type, rows: list[dict[str, Any]]) -> int:
-    """Insert rows, skipping those that collide with a unique key; returns how many went in.
-    A second computation of the same reminders is harmless because of this."""
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    table = model.__table__  # type: ignore[attr-defined]
-    if dialect == "postgresql":
-        stmt = postgresql.insert(table).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing()
-    else:  # pragma: no cover - the project runs on these two
-        raise RuntimeError(f"unsupported database {dialect}")
-    # RETURNING counts what went in on both backends, also for a many-row insert.
-    stmt = stmt.returning(table.c[next(iter(table.primary_key.columns)).name])
-    inserted = 0
-    for start in range(0, len(rows), 1000):
-        inserted += len(session.execute(stmt, rows[start:start + 1000]).all())
-    return inserted

@@ -18,7 +18,7 @@ from ..permissions import is_admin
 from ..scheduler import calendars, notifications, preferences
 from .helpers import ErrorSummary, signed_in
 from .identity import MAX_ID, actor
-from .locale import LOCALE_NAMES
+from .locale import LOCALE_NAMES, current_locale
 
 bp = Blueprint("notifications", __name__)
 
@@ -61,6 +61,28 @@ def mark_read() -> Response:
     db().commit()
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/failed/<int:message_id>/send-again")
+@signed_in
+def send_again(message_id: int) -> Response:
+    user = _user()
+    if not is_admin(user):
+        abort(403)
+    if message_id > MAX_ID:
+        abort(404)
+    try:
+        row = notifications.send_again(db(), user, message_id)
+    except WorkflowError as err:
+        db().rollback()
+        if err.code == "not_found":
+            abort(404)
+        flash(err.message(current_locale()), "error")
+        return redirect(url_for("notifications.index", _anchor="failed-deliveries"))
+    db().commit()
+    flash(_("The message to %(recipient)s will be sent again within a minute.",
+            recipient=row.recipient.email), "success")
+    return redirect(url_for("notifications.index", _anchor="failed-deliveries"))
 
 
 # Settings ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "publish_answer": N_("Answer to a question published"),  # workflow/questions.py
     "add_attachment": N_("File attached"),  # workflow/attachments.py
     "remove_attachment": N_("File removed"),
+    "send_mail_again": N_("Undelivered mail sent again"),  # workflow/scheduler/notifications.py
 }
 # What only the funding authority and evaluators see.
 INTERNAL_EVENTS = {"assign_evaluator", "declare_no_conflict", "declare_conflict",

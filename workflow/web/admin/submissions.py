@@ -146,7 +146,8 @@ def submissions():
     pages = max(1, math.ceil(total / PAGE_SIZE))
     f.page = min(f.page, pages)
     page = db().scalars(
-        _filtered(base, f).options(so.contains_eager(Submission.organisation))
+        _filtered(base, f).options(so.contains_eager(Submission.organisation),
+                                   so.selectinload(Submission.assignments))
         .order_by(Submission.id.desc()).offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     rows = []
     received = counted_versions(db(), [s.id for s in page])  # titles as received, not drafts

@@ -117,7 +117,10 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         "description": "An ESR project call (kind esr) or a Jotpa procurement (kind jotpa). "
                        "The Jotpa members are present on procurements only; a procurement "
                        "whose decision was delivered carries decision_delivered_at and the "
-                       "standstill's last day (Act 1397/2016, counted per Act 150/1930).",
+                       "standstill's last day (Act 1397/2016, counted per Act 150/1930) "
+                       "from the sending of the last decision letter that has left; while "
+                       "a bidder's letter is still unsent the contract waits whatever the "
+                       "day says.",
         "properties": {
             "id": ID_SCHEMA, "kind": {"type": "string", "enum": ["esr", "jotpa"]},
             "state": STATE, "state_label": {"type": "string"},

@@ -98,7 +98,8 @@ def list_submissions() -> Response:
     actor = require_actor()
     params = query(LIST_PARAMS)
     limit = params.get("limit")
-    stmt = (sa.select(Submission).options(so.selectinload(Submission.attachments))
+    stmt = (sa.select(Submission).options(so.selectinload(Submission.attachments),
+                                          so.selectinload(Submission.assignments))
             .order_by(Submission.id))
     if limit is not None:
         stmt = stmt.limit(limit + 1)

@@ -23,12 +23,11 @@ from ...assignments import assign_evaluator
 from ...errors import WorkflowError
 from ...evaluation import proposals
 from ...evaluation import queries as q
-from ...permissions import can_read_content
 from ..helpers import ErrorSummary, load_call_or_404, load_submission_or_404
 from ..identity import MAX_ID, actor
 from ..locale import current_locale
 from . import bp
-from .common import submission_title
+from .common import submission_titles
 
 MAX_PAIRS = 5000
 
@@ -60,11 +59,12 @@ def _page(call: Call, errors: ErrorSummary | None = None, status: int = 200,
     if others:
         session.scalars(sa.select(User).where(User.id.in_(others))).all()
     load = proposals.loads(session, call, [u.id for u in pool])
+    titles = submission_titles(user, submissions)
     rows = []
     for s in submissions:
         assigned = {a.evaluator_id for a in s.assignments}
         rows.append(SubmissionRow(
-            submission=s, title=submission_title(s, can_read_content(user, s)),
+            submission=s, title=titles[s.id],
             assignments=sorted(s.assignments, key=lambda a: a.id),
             active=len(q.active_assignments(s)),
             candidates=[u for u in pool if u.id not in assigned and (

@@ -17,7 +17,6 @@ from ...app import db
 from ...engine import available_steps
 from ...errors import WorkflowError
 from ...evaluation import qualification
-from ...permissions import can_read_content
 from ..helpers import ErrorSummary, load_submission_or_404
 from ..identity import actor
 from ..locale import current_locale
@@ -40,7 +39,7 @@ def _page(submission: Submission, errors: ErrorSummary | None = None, status: in
     result = qualification.outcome(db(), submission)
     return render_template(
         "evaluation/checks.html", submission=submission, call=submission.call,
-        title=submission_title(submission, can_read_content(user, submission)),
+        title=submission_title(user, submission),
         outcome=result, checkable=checkable(submission),
         steps=available_steps(user, submission, db()), errors=errors or ErrorSummary(),
         form=form or {}), status

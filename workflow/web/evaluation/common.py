@@ -2,16 +2,19 @@
 criterion kinds, flags and tie-break rules, and loaders."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
 from flask import abort
 
-from models import Call, EvaluatorAssignment, Submission
+from models import Call, EvaluatorAssignment, Submission, User
 
 from ...app import db
 from ...evaluation import formatting as fmt
+from ...evaluation import queries as q
 from ...i18n import N_, translate
+from ...permissions import can_read_content
 from ...timeutil import format_day
 from ..identity import MAX_ID
 from ..locale import current_locale
@@ -107,9 +110,18 @@ def assignment_or_404(assignment_id: int) -> EvaluatorAssignment:
     return get_or_404(EvaluatorAssignment, assignment_id)
 
 
-def submission_title(submission: Submission, readable: bool) -> str:
-    """The title only for those who may read the content (never a sealed tender's)."""
-    return str(submission.content.get("title") or "") if readable else ""
+def submission_titles(user: User | None, submissions: Iterable[Submission]) -> dict[int, str]:
+    """Each submission's title as received (the version that counts, never the working copy),
+    only for those who may read its content (never a sealed tender's), else "": one query
+    for a whole list."""
+    submissions = list(submissions)
+    versions = q.counted_versions(db(), [s.id for s in submissions
+                                         if can_read_content(user, s)])
+    return {s.id: q.title_of(versions.get(s.id)) for s in submissions}
+
+
+def submission_title(user: User | None, submission: Submission) -> str:
+    return submission_titles(user, [submission])[submission.id]
 
 
 def is_procurement(call: Call) -> bool:

@@ -3,8 +3,9 @@ funding decision letter, the Jotpa procurement decision with every bidder's posi
 total, their own points per criterion and the appeal instructions) as a printable page, and
 the results of the call as `ranking_view` lets them see them (their own points; the others'
 positions and totals only). Each decision document is also a PDF download (`decision_pdf`,
-rendered by WeasyPrint from the same content, see workflow/web/pdf.py). Administrators see
-the same documents for every submission.
+rendered by WeasyPrint from the same content, see workflow/web/pdf.py). Once the decision has
+been made known, both show the document as it was issued and mailed then
+(`decisions.decision_document`). Administrators see the same documents for every submission.
 
 The pages answer 404 to whoever may not see them: `decision_document` and `ranking_view`
 decide (an evaluator, another organisation, before the results are public).
@@ -114,4 +115,4 @@ def results(call_id: int):
         names={c["id"]: c["name"] for c in view["criteria"]},
         weights={c["id"]: c["weight"] for c in view["criteria"]},
         formulas=formula_lines(call, criteria, q.settings_of(db(), call.id), locale),
-        standstill=decisions.standstill(call) if call.kind == "jotpa" else None)
+        standstill=decisions.standstill(db(), call) if call.kind == "jotpa" else None)

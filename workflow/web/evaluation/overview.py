@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import render_template
 
 from models import Call, Submission
@@ -14,14 +15,15 @@ from models import Call, Submission
 from ...app import db
 from ...engine import available_steps
 from ...evaluation import criteria as criteria_service
+from ...evaluation import decisions
 from ...evaluation import queries as q
 from ...evaluation.qualification import CHECK_KINDS
 from ...permissions import can_read_content
-from ...scheduler import letters
+from ... import outbox
 from ..helpers import load_call_or_404
 from ..identity import actor
 from . import bp
-from .common import submission_title
+from .common import submission_titles
 from .documents import decision_available
 
 # Not yet (or never) part of the evaluation.
@@ -48,20 +50,21 @@ def overview(call_id: int):
     call: Call = load_call_or_404(call_id, user)
     session = db()
     submissions = list(session.scalars(
-        sa.select(Submission).where(Submission.call_id == call.id,
-                                    Submission.state.not_in(NOT_SUBMITTED))
+        sa.select(Submission).options(so.selectinload(Submission.assignments))
+        .where(Submission.call_id == call.id, Submission.state.not_in(NOT_SUBMITTED))
         .order_by(Submission.id)))
     criteria = q.criteria_of(session, call.id)
     requirement_ids = [c.id for c in criteria if c.kind in CHECK_KINDS[call.kind]]
     checks = q.checks_by_submission(session, [s.id for s in submissions])
     problems = q.reviews_problems(session, submissions) if submissions else {}
+    titles = submission_titles(user, submissions)
     lines = []
     for s in submissions:
         found = [checks[s.id][cid] for cid in requirement_ids if cid in checks[s.id]]
         active = q.active_assignments(s)
         readable = can_read_content(user, s)
         lines.append(Line(
-            submission=s, title=submission_title(s, readable), sealed=not readable,
+            submission=s, title=titles[s.id], sealed=not readable,
             met=sum(1 for c in found if c.passed), failed=sum(1 for c in found if not c.passed),
             unchecked=len(requirement_ids) - len(found), active=len(active),
             submitted=sum(1 for a in active if a.completed_at is not None),
@@ -70,5 +73,6 @@ def overview(call_id: int):
         "evaluation/overview.html", call=call, lines=lines,
         criteria_count=len(criteria), criteria_problems=criteria_service.problems(session, call),
         min_evaluators=q.settings_of(session, call.id).min_evaluators,
-        decision_mails=letters.decision_mails(session, submissions),
+        decision_mails=outbox.decision_mails(session, submissions),
+        standstill=decisions.standstill(session, call) if call.kind == "jotpa" else None,
         steps=available_steps(user, call, session))

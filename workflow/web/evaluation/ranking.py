@@ -25,7 +25,7 @@ from ..helpers import ErrorSummary, load_call_or_404
 from ..identity import actor
 from ..locale import current_locale
 from . import bp
-from .common import FLAG_LABELS, FUNDING_REASONS, separated_by_text, submission_title
+from .common import FLAG_LABELS, FUNDING_REASONS, separated_by_text
 
 MAX_WINNERS = 100
 
@@ -45,7 +45,7 @@ def _page(call: Call, errors: ErrorSummary | None = None, status: int = 200,
             flags.append("disagreement")
         rows.append({
             "row": row, "flags": flags,
-            "title": submission_title(row.submission, can_read_content(user, row.submission)),
+            "title": row.title if can_read_content(user, row.submission) else "",
             "separated_by": separated_by_text(row.ranked.separated_by, names),
             "funding_reason": (FUNDING_REASONS.get(row.funding.reason)
                                if row.funding and row.funding.reason else None),
@@ -60,7 +60,7 @@ def _page(call: Call, errors: ErrorSummary | None = None, status: int = 200,
         formulas=formula_lines(call, ranking.criteria, ranking.settings, locale),
         proposal=proposal, funding_reasons=FUNDING_REASONS,
         can_award=call.kind == "jotpa" and call.state == "comparison",
-        standstill=decisions.standstill(call) if call.kind == "jotpa" else None,
+        standstill=decisions.standstill(session, call) if call.kind == "jotpa" else None,
         steps=available_steps(user, call, session), errors=errors or ErrorSummary(),
         form=form or {}), status
 

@@ -23,7 +23,6 @@ from ...evaluation import reviews as service
 from ...evaluation.aggregation import CriterionResult
 from ...evaluation.ranking import submission_result
 from ...i18n import N_
-from ...permissions import can_read_content
 from ..helpers import ErrorSummary, load_submission_or_404
 from ..identity import MAX_ID, actor
 from ..locale import current_locale
@@ -61,7 +60,7 @@ def _page(submission: Submission, errors: ErrorSummary | None = None, status: in
         blocks.append(CriterionBlock(c, result.line(c.id), consensus.get(c.id), scores))
     return render_template(
         "evaluation/reviews.html", submission=submission, call=submission.call,
-        title=submission_title(submission, can_read_content(user, submission)),
+        title=submission_title(user, submission),
         reviews=reviews, blocks=blocks, result=result,
         problem=q.reviews_problem(session, submission),
         scorable=submission.state in SCORABLE[submission.kind],

@@ -26,6 +26,7 @@ from ...app import db
 from ...definitions import workflow_for
 from ...engine import available_steps, fire
 from ...errors import WorkflowError
+from ...evaluation.queries import counted_versions, title_of
 from ...framework import framework
 from ...permissions import is_admin, is_own_organisation
 from ...pilots import access
@@ -78,7 +79,9 @@ def _render_report(report: Report, values: dict[str, str] | None = None,
         results = pilot_results(db(), report.pilot)
     return render_template(
         "pilots/report.html", report=report, title=report_title(report),
-        subject=report.pilot.description.title if report.pilot else report.submission.content.get("title", ""),
+        subject=(report.pilot.description.title if report.pilot
+                 else title_of(counted_versions(db(), [report.submission_id])
+                               .get(report.submission_id))),
         pilot=report.pilot, submission=report.submission, spec=_form_spec(report.report_type, fw),
         values=values if values is not None else report_to_form(report.report_type, report.data),
         errors=errors or ErrorSummary(), can_edit=access.can_edit_report(user, report),
