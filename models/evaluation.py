@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # Pass/fail kinds: ESR eligibility; Jotpa suitability requirements and exclusion grounds.
 PASS_FAIL_KINDS = ("eligibility", "suitability", "exclusion")
 CRITERION_KINDS = (*PASS_FAIL_KINDS, "scored", "price")
-# The decision letters (also the kinds of their mails in the outbox, workflow/scheduler/letters).
+# The decision letters (also the kinds of their mails in the outbox, workflow/outbox.py).
 FUNDING_DECISION = "funding_decision"
 PROCUREMENT_DECISION = "procurement_decision"
 DECISION_KINDS = (FUNDING_DECISION, PROCUREMENT_DECISION)

@@ -30,6 +30,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import lzma
 import os
 import re
 import tempfile
@@ -285,8 +286,8 @@ def _office_in_zip(path: Path) -> FileType | None:
                 with archive.open("mimetype") as member:
                     declared = member.read(100).decode("ascii", "replace").strip()
                 return BY_MEDIA_TYPE.get(declared)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, RuntimeError,
-            ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, KeyError,
+            RuntimeError, ValueError, NotImplementedError):
         return None
     if "[Content_Types].xml" not in names:
         return None

@@ -54,6 +54,22 @@ def test_a_damaged_archive_is_refused_not_a_server_error(session, make_call, mak
     assert refused.value.code == "file_type_mismatch"
 
 
+def test_a_damaged_lzma_archive_is_refused_not_a_server_error(session, make_call,
+                                                              make_submission):
+    """An .odt whose `mimetype` member is LZMA-compressed garbage: refused, not a 500."""
+    submission = make_submission(make_call("esr", state="open"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_LZMA) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text" * 50)
+    data = bytearray(buffer.getvalue())
+    start = data.index(b"mimetype") + len(b"mimetype")
+    data[start + 10:start + 40] = b"\xff" * 30                # inside the LZMA stream
+    with pytest.raises(WorkflowError) as refused:
+        add_attachment(session, submission.created_by, submission, "liite.odt",
+                       io.BytesIO(bytes(data)))
+    assert refused.value.code == "file_type_mismatch"
+
+
 def test_upload_and_remove_cannot_fill_the_disk(session, make_call, make_submission):
     """Stored files are never deleted, so endless upload-then-remove would fill the disk:
     after the allowance (removed files count) the next upload is refused with a message."""

@@ -48,7 +48,7 @@ def test_a_bidder_sees_its_own_points_and_never_another_bidders_price(
     assert "1. Tarjoaja 3: 85.00 points" in page and "Tarjoaja 4: excluded" in page
     assert "Plan quality: score 3.50 on the scale 0–5, 28.00 of 40.00 points" in page
     assert "Price: offered price €50,000.00, 32.00 of 40.00 points" in page
-    assert "The standstill period ends on 24 June 2024" in page and "25 June 2024" in page
+    assert "A standstill period of 14 days runs from the delivery of this decision" in page
     assert "Market Court" in page
     assert "evaluation-print.css" in page and 'media="print"' in page
     for secret in others_secrets((t2, t3, t4), t1):
@@ -90,7 +90,7 @@ def test_the_decision_document_in_the_users_language_and_on_request(session,
     finnish = body(client.get(f"/evaluation/submissions/{t4.id}/decision"))
     assert decisions.translate(decisions.OWN_EXCLUDED, "fi") in finnish
     assert "Verovelkaa, todistus puuttuu." in finnish
-    assert "24.6.2024" in finnish
+    assert "14 päivän odotusaika" in finnish
     swedish = body(client.get(f"/evaluation/submissions/{t4.id}/decision?lang=sv"))
     assert decisions.translate(decisions.OWN_EXCLUDED, "sv") in swedish
     assert 'lang="sv"' in swedish

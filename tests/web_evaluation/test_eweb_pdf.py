@@ -71,7 +71,7 @@ def test_a_bidder_downloads_its_procurement_decision_as_pdf_in_finnish(
     assert "Perustelu: Plan quality 3" in text
     assert plain(decisions.translate(decisions.MARKET_COURT_APPEAL, "fi")) in text
     assert plain(decisions.translate(decisions.PROCUREMENT_RECTIFICATION, "fi")) in text
-    assert "Odotusaika päättyy 24.6.2024." in text
+    assert "Päätöksen tiedoksiannosta alkaa 14 päivän odotusaika" in text
     for other in (t2, t3, t4):
         assert other.content["pilot_plan"] not in text
     assert "40 000" not in text and "64 000" not in text and "20 000" not in text

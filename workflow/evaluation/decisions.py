@@ -35,6 +35,7 @@ from . import qualification
 from . import queries as q
 from .explain import formula_lines
 from .ranking import CallRanking, RankingRow, build_ranking, results_public
+from .standstill import DECIDED as TENDERS_DECIDED
 from .standstill import letter_delivery
 
 # ESR -----------------------------------------------------------------------------------------
@@ -227,8 +228,6 @@ EXCLUDED_ROW = N_("%(organisation)s: excluded")
 H_YOUR_POINTS = N_("Your points")
 PRICE_POINTS = N_("%(name)s: offered price %(price)s, %(points)s of %(weight)s points")
 H_STANDSTILL = N_("Standstill period")
-STANDSTILL_DAYS = N_("The standstill period ends on %(day)s. The contract can be signed at the "
-                     "earliest on %(next)s.")
 STANDSTILL_PENDING = N_("A standstill period of 14 days runs from the delivery of this decision; "
                         "the contract cannot be signed before it has ended.")
 H_APPEAL = N_("Appeal instructions")
@@ -395,11 +394,10 @@ def procurement_decision_document(session: so.Session, call: Call, tender: Submi
         sections.append(Section.of(t(H_YOUR_POINTS), lines))
     sections.append(Section.of(t(H_FORMULA), formula_lines(call, ranking.criteria,
                                                            ranking.settings, locale)))
-    # Written at the delivery: the days as counted from it (the letter leaves within a minute).
-    last = call.standstill_last_day
-    sections.append(Section.of(t(H_STANDSTILL), [
-        t(STANDSTILL_DAYS, day=last, next=last + dt.timedelta(days=1)) if last
-        else t(STANDSTILL_PENDING)]))
+    # The rule, not the days: the document is issued at the delivery step, but the period
+    # counts from the sending of the letters (evaluation/standstill.py), which may come later;
+    # the pages show the days as they are counted.
+    sections.append(Section.of(t(H_STANDSTILL), [t(STANDSTILL_PENDING)]))
     sections.append(Section.of(t(H_APPEAL), [t(PROCUREMENT_RECTIFICATION),
                                              t(MARKET_COURT_APPEAL), t(EMAIL_DELIVERY)]))
     return Letter(locale, t(SUBJECT_JOTPA, call=call.title), sections)
@@ -477,7 +475,6 @@ def recipients(session: so.Session, submission: Submission) -> list[User]:
 # tender once the procurement is decided.
 ESR_DECIDED = ("ineligible", "approved", "rejected", "in_implementation",
                "final_report_submitted", "final_report_returned", "closed")
-TENDERS_DECIDED = ("awarded", "not_awarded", "excluded")
 PROCUREMENT_DECIDED = ("decided", "standstill", "contracted", "pilot_delivery",
                        "final_reporting", "closed")
 

@@ -5,13 +5,16 @@ The `deliver_decision` step writes every bidder's letter into the outbox and rec
 instant (`Call.decision_delivered_at`); the letters leave afterwards. So the standstill starts
 at the later of that instant and the sending of the last letter (`sent_at` of the
 `procurement_decision` outbox rows of the call's tenders), and no contract is signed while a
-letter is still waiting, being sent, or failed (`unsent`). A letter *skipped* because its
-recipient left the organisation has nobody to reach and is not waited for.
+bidder has not been served (`unsent`): none of the letters to its people has been sent yet
+(waiting, failed, skipped because the recipient left, or never written because the
+organisation had nobody to write to). An administrator resolves a failed letter by sending it
+again; an organisation without people needs one added before the contract can be made.
 
 `Call.standstill_last_day` is stored, so that the reminders, the digest, the calendars, the
 dashboard and the API read it with the call: set from the delivery step's instant by the step,
 and counted again (`letters_sent`) in the transaction where the outbox records a letter as
-sent. Once every letter has been sent it is final, and the guard and every page agree on it.
+sent, only ever later. Once every bidder has been served it is final, and the guard and every
+page agree on it.
 
 Read-only but for `letters_sent`; no engine import (the guards use it).
 """
@@ -28,28 +31,35 @@ from models import PROCUREMENT_DECISION, Call, OutboxMessage, Submission
 
 from ..timeutil import standstill_last_day
 
-# Outbox states of a letter that has not reached its recipient but still may, or failed.
-UNSENT = ("pending", "sending", "failed")
+# The tenders a procurement decision is delivered to (also decisions.TENDERS_DECIDED).
+DECIDED = ("awarded", "not_awarded", "excluded")
 
 
 @dataclasses.dataclass(frozen=True)
 class LetterDelivery:
     """How far the procurement decision's letters have gone."""
 
-    unsent: int                         # bidders with a letter not (yet) sent
+    unsent: int                         # bidders not served: no letter to them sent yet
     last_sent_at: dt.datetime | None    # when the last letter sent so far left
 
 
 def letter_delivery(session: so.Session, call_id: int) -> LetterDelivery:
-    """One query over the decision letters of the call's tenders."""
-    rows = session.execute(
-        sa.select(OutboxMessage.object_id, OutboxMessage.status, OutboxMessage.sent_at)
-        .join(Submission, Submission.id == OutboxMessage.object_id)
-        .where(OutboxMessage.kind == PROCUREMENT_DECISION,
-               OutboxMessage.object_type == "submission", Submission.call_id == call_id)).all()
-    unsent = {r.object_id for r in rows if r.status in UNSENT}
-    sent = [r.sent_at for r in rows if r.status == "sent" and r.sent_at is not None]
-    return LetterDelivery(len(unsent), max(sent, default=None))
+    """Two queries: the call's decided tenders, and the decision letters sent to them. A
+    bidder is served when a letter to one of its people has been sent, at the first such
+    sending; a bidder with no letter sent (waiting, failed, skipped, or none written because
+    the organisation had nobody to write to) is not served, and the contract waits for it."""
+    tenders = set(session.scalars(sa.select(Submission.id).where(
+        Submission.call_id == call_id, Submission.state.in_(DECIDED))))
+    first_sent: dict[int, dt.datetime] = {}
+    for tender_id, sent_at in session.execute(
+            sa.select(OutboxMessage.object_id, OutboxMessage.sent_at)
+            .join(Submission, Submission.id == OutboxMessage.object_id)
+            .where(OutboxMessage.kind == PROCUREMENT_DECISION, OutboxMessage.status == "sent",
+                   OutboxMessage.object_type == "submission", Submission.call_id == call_id,
+                   OutboxMessage.sent_at.is_not(None))):
+        first_sent[tender_id] = min(sent_at, first_sent.get(tender_id, sent_at))
+    served = {t: at for t, at in first_sent.items() if t in tenders}
+    return LetterDelivery(len(tenders - served.keys()), max(served.values(), default=None))
 
 
 def starts_at(call: Call, delivery: LetterDelivery) -> dt.datetime | None:
@@ -76,8 +86,14 @@ def letters_sent(session: so.Session, outbox_ids: Iterable[int]) -> None:
                    OutboxMessage.object_type == "submission"))))
     for call in calls:
         start = starts_at(call, letter_delivery(session, call.id))
-        if start is not None:
-            last_day = standstill_last_day(start)
-            if call.standstill_last_day != last_day:
-                call.standstill_last_day = last_day
-    session.flush()
+        if start is None:
+            continue
+        # A plain UPDATE that only moves the day later, without the call's version: a
+        # concurrent edit of the call must not fail (and resend) a whole batch of mail.
+        session.execute(
+            sa.update(Call).where(Call.id == call.id, sa.or_(
+                Call.standstill_last_day.is_(None),
+                Call.standstill_last_day < standstill_last_day(start)))
+            .values(standstill_last_day=standstill_last_day(start)),
+            execution_options={"synchronize_session": False})
+        session.expire(call, ["standstill_last_day"])

@@ -323,6 +323,8 @@ def _failed(session, row, recipient, mail, now, t) -> None:
     failed = session.get(OutboxMessage, row.object_id)
     if failed is None:
         raise Skip("the failed message is gone")
+    if failed.status != "failed":
+        raise Skip("sent again since")
     if not recipient.has_role("admin"):
         raise Skip("recipient no longer an administrator")
     mail.subject = t(FAILED_SUBJECT)

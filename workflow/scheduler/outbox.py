@@ -192,9 +192,9 @@ def _retry_or_fail(session: so.Session, row: OutboxMessage, now: dt.datetime, re
 
 def notify_failure(session: so.Session, failed: OutboxMessage, now: dt.datetime) -> None:
     """Every administrator gets a notice (in the app, and by mail) of a message that failed."""
+    # `about` the failure's instant: a message sent again that fails again is told again.
     enqueue(session, dict.fromkeys(active_admin_ids(session)), kind="delivery_failed",
-            object_type="outbox", object_id=failed.id, about=failed.due_at, name="failed",
-            now=now)
+            object_type="outbox", object_id=failed.id, about=now, name="failed", now=now)
 
 
 def deliver(units: Units, transport: Transport, settings: Settings, *,

@@ -455,6 +455,3 @@ def compute_digest(session: so.Session, now: dt.datetime) -> ComputeReport:
 DAILY = Offset("daily")
 DIGEST_RULE = Rule("digest", "day", (DAILY,), frozenset({"daily"}),
                    lambda *_: (), _admin_recipients("day"))
-
-
-# Backend-neutral INSERT ... ON CONFLICT DO NOTHING -----------------------------------------
