@@ -199,3 +199,17 @@ def test_an_esr_project_reports_progress_and_its_final_report_with_indicators(es
     assert response.status_code == 302
     session.refresh(application)
     assert application.state == "closed"
+
+
+def test_the_project_pages_title_the_project_as_received(esr_project, login, session, admin):
+    """An edit the applicant saved after its last submit (before the deadline) never
+    submitted: Jotpa's project pages name the project as it was received; the applicant's
+    own pages show its working copy."""
+    application = esr_project
+    received = application.content["title"]
+    application.content = {**application.content, "title": "Tallennettu, ei lähetetty"}
+    session.commit()
+    for path in (f"/projects/{application.id}/reports", f"/projects/{application.id}/final-report"):
+        assert received in html.unescape(body(login(admin).get(path)))
+        assert "Tallennettu, ei lähetetty" not in body(login(admin).get(path))
+        assert "Tallennettu, ei lähetetty" in body(login(application.created_by).get(path))

@@ -24,7 +24,8 @@ import sqlalchemy.orm as so
 from models import (FUNDING_DECISION, PROCUREMENT_DECISION, AuditEntry, Call, IssuedDecision,
                     Submission, User, UserRole)
 
-from ..engine import fire
+from .. import clock
+from ..engine import fire, record_event
 from ..errors import WorkflowError, not_allowed
 from ..i18n import LOCALES, N_, translate
 from ..letter import Letter, Section
@@ -36,7 +37,7 @@ from . import queries as q
 from .explain import formula_lines
 from .ranking import CallRanking, RankingRow, build_ranking, results_public
 from .standstill import DECIDED as TENDERS_DECIDED
-from .standstill import letter_delivery
+from .standstill import SERVED_OTHERWISE, letter_delivery, recount
 
 # ESR -----------------------------------------------------------------------------------------
 
@@ -163,6 +164,7 @@ class Standstill:
     unsent: int                         # bidders whose letter has not been sent yet
     last_day: dt.date | None            # counted from the last letter sent so far
     contract_from: dt.date | None       # the day after it (with every letter sent)
+    unserved: frozenset[int] = frozenset()  # the tenders of the bidders not served yet
 
 
 def standstill(session: so.Session, call: Call) -> Standstill:
@@ -173,8 +175,45 @@ def standstill(session: so.Session, call: Call) -> Standstill:
     if call.decision_delivered_at is None or call.standstill_last_day is None:
         return Standstill(None, 0, None, None)
     last = call.standstill_last_day
-    return Standstill(call.decision_delivered_at, letter_delivery(session, call.id).unsent,
-                      last, last + dt.timedelta(days=1))
+    delivery = letter_delivery(session, call.id)
+    return Standstill(call.decision_delivered_at, delivery.unsent, last,
+                      last + dt.timedelta(days=1), delivery.unserved)
+
+
+SERVED_AT_INVALID = N_("Enter when the decision was delivered, no earlier than its delivery "
+                      "step (%(delivered)s) and not in the future.")
+SERVED_HOW_MISSING = N_("Say how the decision was delivered (for example: by registered letter).")
+NOT_UNSERVED = N_("This bidder has already been served the decision.")
+
+
+def record_served_otherwise(session: so.Session, actor: User, tender: Submission,
+                            served_at: dt.datetime | None, how: str) -> AuditEntry:
+    """An administrator records that a bidder whose decision letter did not leave (failed,
+    skipped, or never written: nobody in its organisation to write to) was served the
+    decision by other means — a registered letter, by hand — at `served_at`. Audited on the
+    tender with the instant and how; the standstill counts from it (evaluation.standstill)."""
+    if not is_admin(actor):
+        raise not_allowed()
+    call = tender.call
+    if call.state != "standstill" or tender.state not in TENDERS_DECIDED:
+        raise WorkflowError("invalid_transition", N_("This step is not possible now."))
+    if tender.id not in letter_delivery(session, call.id).unserved:
+        raise WorkflowError("invalid_transition", NOT_UNSERVED)
+    errors: dict[str, Any] = {}
+    delivered = call.decision_delivered_at
+    if served_at is None or not (delivered is not None and delivered <= served_at
+                                 <= clock.now()):
+        errors["served_at"] = translate(SERVED_AT_INVALID, actor.locale, delivered=delivered)
+    how = (how or "").strip()
+    if not how or len(how) > 500:
+        errors["how"] = translate(SERVED_HOW_MISSING, actor.locale)
+    if errors:
+        raise WorkflowError("invalid_input", N_("Check these fields: %(fields)s."),
+                            fields=", ".join(errors), details=errors)
+    entry = record_event(session, tender, SERVED_OTHERWISE, actor, comment=how,
+                         data={"served_at": served_at.isoformat()})
+    recount(session, call)
+    return entry
 
 
 # Documents -----------------------------------------------------------------------------------

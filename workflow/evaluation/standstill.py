@@ -7,8 +7,9 @@ at the later of that instant and the sending of the last letter (`sent_at` of th
 `procurement_decision` outbox rows of the call's tenders), and no contract is signed while a
 bidder has not been served (`unsent`): none of the letters to its people has been sent yet
 (waiting, failed, skipped because the recipient left, or never written because the
-organisation had nobody to write to). An administrator resolves a failed letter by sending it
-again; an organisation without people needs one added before the contract can be made.
+organisation had nobody to write to). An administrator resolves it by sending a failed letter
+again, or by recording a delivery by other means (a registered letter, by hand:
+`decisions.record_served_otherwise`, audited on the tender), which counts from its instant.
 
 `Call.standstill_last_day` is stored, so that the reminders, the digest, the calendars, the
 dashboard and the API read it with the call: set from the delivery step's instant by the step,
@@ -27,7 +28,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import PROCUREMENT_DECISION, Call, OutboxMessage, Submission
+from models import PROCUREMENT_DECISION, AuditEntry, Call, OutboxMessage, Submission
 
 from ..timeutil import standstill_last_day
 
@@ -35,19 +36,26 @@ from ..timeutil import standstill_last_day
 DECIDED = ("awarded", "not_awarded", "excluded")
 
 
+# The audit event of a bidder served by other means (decisions.record_served_otherwise).
+SERVED_OTHERWISE = "served_by_other_means"
+
+
 @dataclasses.dataclass(frozen=True)
 class LetterDelivery:
     """How far the procurement decision's letters have gone."""
 
     unsent: int                         # bidders not served: no letter to them sent yet
-    last_sent_at: dt.datetime | None    # when the last letter sent so far left
+    last_sent_at: dt.datetime | None    # when the last bidder served so far was served
+    unserved: frozenset[int] = frozenset()  # those bidders' tender ids
 
 
 def letter_delivery(session: so.Session, call_id: int) -> LetterDelivery:
-    """Two queries: the call's decided tenders, and the decision letters sent to them. A
-    bidder is served when a letter to one of its people has been sent, at the first such
-    sending; a bidder with no letter sent (waiting, failed, skipped, or none written because
-    the organisation had nobody to write to) is not served, and the contract waits for it."""
+    """Three queries: the call's decided tenders, the decision letters sent to them, and the
+    deliveries recorded by other means. A bidder is served when a letter to one of its
+    people has been sent, or when an administrator recorded its delivery by other means (a
+    registered letter, by hand), whichever came first; a bidder with neither (its letter
+    waiting, failed, skipped, or none written because the organisation had nobody to write
+    to) is not served, and the contract waits for it."""
     tenders = set(session.scalars(sa.select(Submission.id).where(
         Submission.call_id == call_id, Submission.state.in_(DECIDED))))
     first_sent: dict[int, dt.datetime] = {}
@@ -58,8 +66,15 @@ def letter_delivery(session: so.Session, call_id: int) -> LetterDelivery:
                    OutboxMessage.object_type == "submission", Submission.call_id == call_id,
                    OutboxMessage.sent_at.is_not(None))):
         first_sent[tender_id] = min(sent_at, first_sent.get(tender_id, sent_at))
+    for tender_id, data in session.execute(
+            sa.select(AuditEntry.object_id, AuditEntry.data)
+            .where(AuditEntry.object_type == "submission", AuditEntry.trigger == SERVED_OTHERWISE,
+                   AuditEntry.object_id.in_(tenders))):
+        at = dt.datetime.fromisoformat(data["served_at"])
+        first_sent[tender_id] = min(at, first_sent.get(tender_id, at))
     served = {t: at for t, at in first_sent.items() if t in tenders}
-    return LetterDelivery(len(tenders - served.keys()), max(served.values(), default=None))
+    unserved = frozenset(tenders - served.keys())
+    return LetterDelivery(len(unserved), max(served.values(), default=None), unserved)
 
 
 def starts_at(call: Call, delivery: LetterDelivery) -> dt.datetime | None:
@@ -85,9 +100,13 @@ def letters_sent(session: so.Session, outbox_ids: Iterable[int]) -> None:
             .where(OutboxMessage.id.in_(ids), OutboxMessage.kind == PROCUREMENT_DECISION,
                    OutboxMessage.object_type == "submission"))))
     for call in calls:
-        start = starts_at(call, letter_delivery(session, call.id))
-        if start is None:
-            continue
+        recount(session, call)
+
+
+def recount(session: so.Session, call: Call) -> None:
+    """Count the standstill's last day again from the bidders served so far."""
+    start = starts_at(call, letter_delivery(session, call.id))
+    if start is not None:
         # A plain UPDATE that only moves the day later, without the call's version: a
         # concurrent edit of the call must not fail (and resend) a whole batch of mail.
         session.execute(

@@ -31,6 +31,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "add_attachment": N_("File attached"),  # workflow/attachments.py
     "remove_attachment": N_("File removed"),
     "send_mail_again": N_("Undelivered mail sent again"),  # workflow/scheduler/notifications.py
+    "served_by_other_means": N_("Served by other means"),  # evaluation.decisions
 }
 # What only the funding authority and evaluators see.
 INTERNAL_EVENTS = {"assign_evaluator", "declare_no_conflict", "declare_conflict",

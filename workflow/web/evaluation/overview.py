@@ -8,7 +8,8 @@ import dataclasses
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from models import Call, Submission
 
@@ -18,10 +19,13 @@ from ...evaluation import criteria as criteria_service
 from ...evaluation import decisions
 from ...evaluation import queries as q
 from ...evaluation.qualification import CHECK_KINDS
+from ...errors import WorkflowError
 from ...permissions import can_read_content
+from ...timeutil import parse_instant
 from ... import outbox
-from ..helpers import load_call_or_404
+from ..helpers import load_call_or_404, load_submission_or_404
 from ..identity import actor
+from ..locale import current_locale
 from . import bp
 from .common import submission_titles
 from .documents import decision_available
@@ -76,3 +80,28 @@ def overview(call_id: int):
         decision_mails=outbox.decision_mails(session, submissions),
         standstill=decisions.standstill(session, call) if call.kind == "jotpa" else None,
         steps=available_steps(user, call, session))
+
+
+@bp.post("/submissions/<int:submission_id>/served")
+def served_otherwise(submission_id: int):
+    """An administrator records that a bidder was served the decision by other means
+    (decisions.record_served_otherwise); back to the overview, with the outcome."""
+    user = actor()  # an administrator: the blueprint checks
+    submission = load_submission_or_404(submission_id, user)
+    back = url_for("evaluation.overview", call_id=submission.call_id,
+                   _anchor=f"submission-{submission.id}")
+    try:
+        served_at = parse_instant(request.form.get("served_at", ""))
+    except ValueError:
+        served_at = None
+    try:
+        decisions.record_served_otherwise(db(), user, submission, served_at,
+                                          request.form.get("how", ""))
+    except WorkflowError as err:
+        db().rollback()
+        problems = "; ".join(str(v) for v in (err.details or {}).values())
+        flash(problems or err.message(current_locale()), "error")
+        return redirect(back)
+    db().commit()
+    flash(_("The delivery by other means has been recorded."), "success")
+    return redirect(back)

@@ -29,6 +29,7 @@ from ...errors import WorkflowError
 from ...evaluation.queries import counted_versions, title_of
 from ...framework import framework
 from ...permissions import is_admin, is_own_organisation
+from ...submissions import readable_copy
 from ...pilots import access
 from ...pilots.forms import ESR_INDICATORS, report_problems
 from ...pilots.reports import (ESR_FINAL_EDITABLE, report_form, reports_of_submission,
@@ -204,9 +205,17 @@ def project_reports(submission_id: int):
             return redirect(url_for("pilots.project_reports", submission_id=application.id))
     reports = reports_of_submission(db(), user, application)
     return render_template("pilots/project_reports.html", application=application,
+                           project_title=_project_title(user, application),
                            call=application.call, reports=reports, errors=errors, due_at=due_at,
                            can_schedule=is_admin(user) and application.state in ("approved", "in_implementation"),
                            titles={r.id: report_title(r) for r in reports}), (errors.status if errors else 200)
+
+
+def _project_title(user: User | None, application: Submission) -> str:
+    """The project's title as its reader is shown it: the own organisation its working copy,
+    others the application as received (submissions.readable_copy)."""
+    copy = readable_copy(db(), user, application)
+    return str(copy.content.get("title") or "") if copy else ""
 
 
 def _render_final(application: Submission, values: dict[str, str] | None = None,
@@ -218,6 +227,7 @@ def _render_final(application: Submission, values: dict[str, str] | None = None,
                 if application.state == "final_report_returned" else None)
     return render_template(
         "pilots/final_report.html", application=application, call=application.call,
+        project_title=_project_title(user, application),
         spec=_form_spec("esr_final", fw),
         values=values if values is not None else report_to_form("esr_final", application.final_report),
         errors=errors or ErrorSummary(),
