@@ -25,7 +25,6 @@ See bench/README.md. Not part of the tests; tests/bench_smoke runs it tiny so it
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import dataclasses
 import datetime as dt
@@ -36,20 +35,19 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from argon2 import PasswordHasher
 
 from models import AuditEntry, Organisation, Submission, User
 from workflow import clock, migrate, passwords
 from workflow.assignments import assign_evaluator, declare_conflict
 from workflow.calls import create_call
 from workflow.db import make_engine, session_factory
-from workflow.directory import create_organisation, create_user
+from workflow.directory import business_ids, create_organisation, create_user
 from workflow.engine import available_steps, available_triggers, fire
 from workflow.evaluation.queries import criteria_of
 from workflow.evaluation.reviews import score_and_submit
@@ -140,26 +138,6 @@ class Scenario:
 
 # Setup -------------------------------------------------------------------------------------
 
-def business_ids(start: int = 1_000_000) -> Iterator[str]:
-    """Valid Finnish business IDs (modulo-11 check digit), one per number that has one."""
-    for n in range(start, 10_000_000):
-        digits = f"{n:07d}"
-        remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
-        if remainder != 1:
-            yield f"{digits}-{0 if remainder == 0 else 11 - remainder}"
-
-
-@contextlib.contextmanager
-def cheap_password_hashing() -> Iterator[None]:
-    """Full-strength Argon2 costs ~50 ms a user and is not what is measured here."""
-    saved = passwords.hasher
-    passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    try:
-        yield
-    finally:
-        passwords.hasher = saved
-
-
 def build_scenario(factory: so.sessionmaker[so.Session], frozen: clock.FrozenClock,
                    objects: int) -> Scenario:
     """Everything through the services and fire(), as users would have done it."""
@@ -172,7 +150,7 @@ def build_scenario(factory: so.sessionmaker[so.Session], frozen: clock.FrozenClo
         return create_user(session, email=f"{label}@bench.example.fi", name=label.title(),
                            password=PASSWORD, roles=list(roles), organisation=org)
 
-    with factory() as session, cheap_password_hashing():
+    with factory() as session, passwords.cheap_hashing():
         frozen.set(CREATED)
         authority = new_org(session, "Rahoittava viranomainen", "authority")
         admin = new_user(session, "admin", "admin", org=authority)

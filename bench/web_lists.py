@@ -27,18 +27,14 @@ part of the tests.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import itertools
 import re
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from argon2 import PasswordHasher
 
 from models import EvaluatorAssignment, Organisation, Submission, User, UserRole
 from workflow import clock, migrate, passwords
@@ -46,7 +42,7 @@ from workflow.app import create_app
 from workflow.calls import create_call
 from workflow.content import content_sha256
 from workflow.db import make_engine
-from workflow.directory import create_organisation, create_user
+from workflow.directory import business_ids, create_organisation, create_user
 from workflow.engine import fire
 from workflow.timeutil import HELSINKI
 
@@ -65,25 +61,6 @@ PER_ORGANISATION = 10
 
 def helsinki(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=HELSINKI).astimezone(dt.timezone.utc)
-
-
-def business_ids(start: int = 1_000_000) -> Iterator[str]:
-    """Valid Finnish business IDs (modulo-11 check digit), skipping numbers that have none."""
-    for n in itertools.count(start):
-        digits = f"{n:07d}"
-        remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
-        if remainder != 1:
-            yield f"{digits}-{0 if remainder == 0 else 11 - remainder}"
-
-
-@contextlib.contextmanager
-def cheap_password_hashing() -> Iterator[None]:
-    previous = passwords.hasher
-    passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    try:
-        yield
-    finally:
-        passwords.hasher = previous
 
 
 def with_search_path(url: str, schema: str) -> str:
@@ -112,7 +89,7 @@ def load(url: str, n: int) -> None:
     """The calls through the services, everything numerous through Core bulk inserts."""
     engine = make_engine(url)
     frozen = clock.FrozenClock(helsinki(2024, 2, 1, 9, 0))
-    with clock.using(frozen), cheap_password_hashing(), so.Session(engine) as session:
+    with clock.using(frozen), passwords.cheap_hashing(), so.Session(engine) as session:
         ids = business_ids()
         authority = create_organisation(session, name="Opetushallitus", business_id=next(ids),
                                         kind="authority")

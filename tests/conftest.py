@@ -15,14 +15,13 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from argon2 import PasswordHasher
 
 from models import Call, Organisation, Submission, User
 from workflow import clock as clock_module
 from workflow import migrate, passwords
 from workflow.calls import create_call
 from workflow.db import make_engine
-from workflow.directory import create_organisation, create_user
+from workflow.directory import business_id, create_organisation, create_user
 from workflow.engine import fire
 from workflow.submissions import create_draft
 
@@ -33,7 +32,7 @@ pytest_plugins = ["support.web", "support.mail", "support.evaluation", "support.
 TEST_DATABASE_URL = os.environ.get("HANKEFLOW_TEST_DATABASE_URL")
 
 # Argon2 at full strength costs ~50 ms a hash: too slow for hundreds of test users.
-passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords.hasher = passwords.CHEAP
 
 
 def is_postgres(engine: sa.Engine) -> bool:
@@ -91,16 +90,6 @@ def clock() -> Iterator[clock_module.FrozenClock]:
 
 
 _counter = itertools.count(1)
-
-
-def business_id(n: int) -> str | None:
-    """The valid Finnish business ID with these seven digits, if there is one (numbers whose
-    check remainder is 1 have none)."""
-    digits = f"{n:07d}"
-    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
-    if remainder == 1:
-        return None
-    return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
 
 
 def next_business_id() -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -21,12 +22,25 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 def valid_business_id(text: str) -> bool:
     """A Finnish business ID (Y-tunnus) with a correct check digit (modulo 11)."""
     match = _BUSINESS_ID.match(text)
-    if not match:
-        return False
-    remainder = sum(int(d) * w for d, w in zip(match.group(1), _WEIGHTS)) % 11
+    return bool(match) and business_id(int(match.group(1))) == text
+
+
+def business_id(n: int) -> str | None:
+    """The business ID with these seven digits and its check digit (modulo 11), or None for
+    the numbers that have none (remainder 1)."""
+    digits = f"{n:07d}"
+    remainder = sum(int(d) * w for d, w in zip(digits, _WEIGHTS)) % 11
     if remainder == 1:
-        return False
-    return int(match.group(2)) == (0 if remainder == 0 else 11 - remainder)
+        return None
+    return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
+
+
+def business_ids(start: int = 1_000_000) -> Iterator[str]:
+    """Valid business IDs from `start` on, skipping the numbers that have none (seed data,
+    benchmarks, tests)."""
+    for n in range(start, 10_000_000):
+        if (found := business_id(n)) is not None:
+            yield found
 
 
 def create_organisation(session: so.Session, *, name: str, business_id: str,

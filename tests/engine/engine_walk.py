@@ -41,15 +41,6 @@ def helsinki(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=HELSINKI).astimezone(UTC)
 
 
-def business_id(n: int) -> str:
-    """A valid Finnish business ID (Y-tunnus) from a number (check digit modulo 11)."""
-    digits = f"{n:07d}"
-    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
-    if remainder == 1:
-        return business_id(n + 1)
-    return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
-
-
 PASSWORD = "engine tests' password"
 ESR_OPENS = helsinki(2024, 3, 11, 9, 0)
 ESR_DEADLINE = helsinki(2024, 6, 3, 16, 15)

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from engine_walk import ESR_CONTENT, ESR_DEADLINE, ESR_OPENS, PASSWORD, business_id, helsinki
+from engine_walk import ESR_CONTENT, ESR_DEADLINE, ESR_OPENS, PASSWORD, helsinki
 
 from models import AuditEntry, Base, Call, Submission, SubmissionVersion, User
 from workflow.calls import create_call
-from workflow.directory import create_organisation, create_user
+from workflow.directory import business_ids, create_organisation, create_user
 from workflow.engine import fire
 from workflow.errors import WorkflowError
 from workflow.submissions import create_draft
@@ -37,7 +37,8 @@ def committed(engine: sa.Engine, clock) -> Iterator[so.sessionmaker[so.Session]]
 def _scenario(factory, clock) -> dict[str, int]:
     """Commit an open ESR call with one applicant's draft and two administrators."""
     with factory() as s:
-        org = create_organisation(s, name="Race University", business_id=business_id(7700001),
+        org = create_organisation(s, name="Race University",
+                                  business_id=next(business_ids(7700001)),
                                   kind="university")
         applicant = create_user(s, email="racer@example.fi", name="Racer", password=PASSWORD,
                                 roles=["applicant"], organisation=org)

@@ -26,7 +26,7 @@ from workflow import migrate
 from workflow.calls import create_call
 from workflow.config import Settings
 from workflow.db import make_engine, transaction
-from workflow.directory import create_organisation, create_user
+from workflow.directory import business_ids, create_organisation, create_user
 from workflow.engine import fire
 from workflow.scheduler.locks import LeaderLock
 from workflow.scheduler.mailer import SmtpTransport
@@ -94,7 +94,8 @@ def _drafts(factory, clock, ids: dict, *, orgs: int = 4) -> dict[str, list[str]]
     with transaction(factory) as s:
         esr, jotpa = s.get(Call, ids["esr"]), s.get(Call, ids["jotpa"])
         for n in range(orgs):
-            org = create_organisation(s, name=f"Org {n}", business_id=_business_id(n),
+            org = create_organisation(s, name=f"Org {n}",
+                                      business_id=next(business_ids(8800000 + n * 100)),
                                       kind="university")
             users = [create_user(s, email=f"a{n}-{i}@example.fi", name=f"A {n} {i}",
                                  password=PASSWORD, roles=["applicant"], organisation=org,
@@ -107,14 +108,6 @@ def _drafts(factory, clock, ids: dict, *, orgs: int = 4) -> dict[str, list[str]]
                 emails["jotpa"].extend(u.email for u in users)
             emails["esr"].extend(u.email for u in users)
     return emails
-
-
-def _business_id(n: int) -> str:
-    digits = f"{8800000 + n:07d}"
-    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
-    if remainder == 1:
-        return _business_id(n + 100)
-    return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
 
 
 def _check_once(factory, smtp_server, ids: dict, emails: dict[str, list[str]], *,
